@@ -1,0 +1,217 @@
+# tern: a small bare-metal Type-1 hypervisor for arm64 and RISC-V.
+#
+#   make [ARCH=arm64|riscv] [PLATFORM=qemu-virt] [O=dir]   build tern.bin
+#   make run | debug | gdb                                   run it on QEMU
+#   make test                                                every test
+#   make defconfig | menuconfig | savedefconfig              configuration
+#   make deps                                                Debian packages
+#
+# Builds are out of tree: everything goes to $(O) (default build/$(ARCH)),
+# downloads and extracted sources to $(TERN_CACHE) (default ~/.cache/tern).
+
+ARCH ?= arm64
+override ARCH := $(patsubst aarch64,arm64,$(patsubst riscv64,riscv,$(ARCH)))
+PLATFORM ?= qemu-virt
+O ?= build/$(ARCH)
+override O := $(abspath $(O))
+TERN_CACHE ?= $(HOME)/.cache/tern
+export TERN_CACHE
+# Debian's python3 carries python3-kconfiglib; a python3 earlier in PATH
+# (pyenv, a venv) may not.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+export PYTHON
+
+ifeq ($(filter $(ARCH),arm64 riscv host),)
+$(error ARCH=$(ARCH) is not supported: use ARCH=arm64 or ARCH=riscv)
+endif
+ifeq ($(wildcard platform/$(PLATFORM)/$(ARCH)_defconfig),)
+ifneq ($(ARCH),host)
+$(error PLATFORM=$(PLATFORM) has no $(ARCH) defconfig (platform/$(PLATFORM)/$(ARCH)_defconfig))
+endif
+endif
+
+SRCDIR := $(CURDIR)
+KCONFIG_ENV := KCONFIG_CONFIG=$(O)/.config ARCH=$(ARCH) srctree=$(SRCDIR)
+CONFIG_HEADER := $(O)/include/generated/config.h
+
+# --- toolchain --------------------------------------------------------------
+CROSS_PREFIXES_arm64 := aarch64-linux-gnu- aarch64-none-elf- aarch64-elf-
+CROSS_PREFIXES_riscv := riscv64-linux-gnu- riscv64-unknown-elf- riscv64-elf-
+CROSS_PACKAGE_arm64 := gcc-aarch64-linux-gnu
+CROSS_PACKAGE_riscv := gcc-riscv64-linux-gnu
+ifeq ($(origin CROSS_COMPILE),undefined)
+CROSS_COMPILE := $(firstword $(foreach p,$(CROSS_PREFIXES_$(ARCH)),\
+	$(if $(shell command -v $(p)gcc 2>/dev/null),$(p))))
+endif
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+
+.DEFAULT_GOAL := all
+.PHONY: all run debug gdb test unit e2e guests bench deps check-cc defconfig \
+	menuconfig savedefconfig olddefconfig clean distclean help libfdt
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+# Configuration is read only for targets that build; the configuration
+# targets themselves must work before any .config exists.
+CONFIG_TARGETS := defconfig menuconfig savedefconfig olddefconfig deps clean libfdt gdb \
+	distclean help test unit e2e guests bench
+ifeq ($(filter $(CONFIG_TARGETS),$(MAKECMDGOALS)),)
+ifneq ($(ARCH),host)
+-include $(O)/.config
+endif
+endif
+
+# --- configuration ----------------------------------------------------------
+$(O)/.config:
+	@mkdir -p $(O)
+	$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig Kconfig platform/$(PLATFORM)/$(ARCH)_defconfig
+
+defconfig:
+	@mkdir -p $(O)
+	$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig Kconfig platform/$(PLATFORM)/$(ARCH)_defconfig
+	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
+
+menuconfig: | $(O)/.config
+	$(KCONFIG_ENV) $(PYTHON) -m menuconfig Kconfig
+	@$(MAKE) --no-print-directory $(CONFIG_HEADER)
+
+olddefconfig: | $(O)/.config
+	$(KCONFIG_ENV) $(PYTHON) -m olddefconfig Kconfig
+
+savedefconfig: | $(O)/.config
+	$(KCONFIG_ENV) $(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	@echo "wrote $(O)/defconfig; copy it to platform/$(PLATFORM)/$(ARCH)_defconfig to keep it"
+
+$(CONFIG_HEADER): $(O)/.config Kconfig $(wildcard arch/$(ARCH)/Kconfig)
+	@mkdir -p $(dir $@)
+	$(KCONFIG_ENV) $(PYTHON) -m olddefconfig Kconfig >/dev/null
+	$(KCONFIG_ENV) $(PYTHON) -m genconfig --header-path $@ Kconfig
+
+# --- dependencies -----------------------------------------------------------
+deps:
+	@scripts/deps.sh
+
+LIBFDT_SRC := $(TERN_CACHE)/libfdt-6.1
+LIBFDT_STAMP := $(LIBFDT_SRC)/.extracted
+libfdt: $(LIBFDT_STAMP)
+$(LIBFDT_STAMP):
+	@scripts/fetch-libfdt.sh $(LIBFDT_SRC)
+
+# --- the hypervisor ----------------------------------------------------------
+ifneq ($(ARCH),host)
+-include arch/$(ARCH)/arch.mk
+-include platform/$(PLATFORM)/platform.mk
+
+core-y := core/main.c core/format.c core/printk.c core/console.c core/platform_fdt.c \
+	core/page_alloc.c core/pgtable.c core/spinlock.c core/string.c core/cpu.c \
+	core/errno.c core/host_mmu.c core/panic.c core/smp.c core/bootargs.c
+drivers-y :=
+drivers-$(CONFIG_UART_PL011) += drivers/uart/pl011.c
+drivers-$(CONFIG_UART_NS16550) += drivers/uart/ns16550.c
+LIBFDT_OBJS := fdt.o fdt_ro.o fdt_wip.o fdt_sw.o fdt_rw.o fdt_strerror.o fdt_addresses.o
+
+SRCS := $(arch-y) $(core-y) $(drivers-y)
+OBJS := $(addprefix $(O)/,$(addsuffix .o,$(basename $(SRCS)))) \
+	$(addprefix $(O)/libfdt/,$(LIBFDT_OBJS))
+
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
+COMMON_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+	-Iinclude -Iinclude/libc -Iarch/$(ARCH)/include -I$(O)/include -I$(LIBFDT_SRC) \
+	-O2 -g -fno-omit-frame-pointer -fno-stack-protector -fno-common -fpie \
+	-ffunction-sections -fdata-sections -MMD -MP $(ARCH_CFLAGS)
+WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+CFLAGS := $(COMMON_CFLAGS) $(WARN_CFLAGS)
+# libfdt is someone else's code: build it with its own standards, not -Werror.
+LIBFDT_CFLAGS := $(COMMON_CFLAGS) -w
+ASFLAGS := $(COMMON_CFLAGS) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text -z norelro \
+	-z noexecstack --gc-sections --build-id=none $(ARCH_LDFLAGS)
+LINKER_SCRIPT := linker/$(ARCH).ld
+
+all: check-cc $(O)/tern.bin
+
+check-cc:
+	@if [ -z "$(CROSS_COMPILE)" ] || ! command -v $(CC) >/dev/null 2>&1; then \
+		echo "error: no $(ARCH) cross compiler found (tried $(or $(CROSS_COMPILE),$(CROSS_PREFIXES_$(ARCH))))."; \
+		echo "       Install Debian's package: apt-get install $(CROSS_PACKAGE_$(ARCH))"; \
+		echo "       or name one with CROSS_COMPILE=<prefix>"; exit 1; fi
+
+$(OBJS): $(CONFIG_HEADER) $(O)/include/generated/asm-offsets.h | $(LIBFDT_STAMP)
+
+# GCC would turn the byte loops of memcpy/memset into calls to themselves.
+$(O)/core/string.o: CFLAGS += -fno-tree-loop-distribute-patterns
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c $< -o $@
+
+$(O)/libfdt/%.o: $(LIBFDT_SRC)/%.c | $(LIBFDT_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
+
+# Structure offsets for assembly, generated from C so they cannot drift.
+$(O)/include/generated/asm-offsets.h: arch/$(ARCH)/asm-offsets.c $(CONFIG_HEADER) include/tern/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MF /dev/null -S $< -o $(O)/asm-offsets.s
+	scripts/asm-offsets.sh < $(O)/asm-offsets.s > $@
+
+$(O)/tern.elf: $(OBJS) $(LINKER_SCRIPT)
+	$(LD) $(LDFLAGS) -T $(LINKER_SCRIPT) -Map $(O)/tern.map -o $@ $(OBJS)
+
+$(O)/tern.bin: $(O)/tern.elf
+	$(OBJCOPY) -O binary $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+-include $(OBJS:.o=.d)
+endif
+
+# --- running on QEMU ----------------------------------------------------------
+SMP ?= 4
+MEM ?= 2G
+GIC ?= 3
+QEMU_ARGS ?=
+RUN_ENV := ARCH=$(ARCH) O=$(O) SMP=$(SMP) MEM=$(MEM) GIC=$(GIC) CPU=$(CPU) BIOS=$(BIOS) \
+	QEMU_MACHINE=$(QEMU_MACHINE_$(ARCH)) QEMU_CPU=$(QEMU_CPU_$(ARCH)) \
+	QEMU_ARGS="$(QEMU_ARGS)" APPEND="$(APPEND)"
+
+run: deps all
+	@$(RUN_ENV) scripts/qemu.sh run
+
+debug: deps all
+	@$(RUN_ENV) scripts/qemu.sh debug
+
+gdb:
+	@$(RUN_ENV) scripts/qemu.sh gdb
+
+# --- tests --------------------------------------------------------------------
+HOST_O := $(abspath build/host)
+
+test: deps
+	@scripts/test.sh
+
+unit: libfdt
+	@$(MAKE) --no-print-directory -f tests/unit/unit.mk O=$(HOST_O) LIBFDT_SRC=$(LIBFDT_SRC) run
+
+e2e: deps
+	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests
+	@$(MAKE) --no-print-directory ARCH=riscv O=build/riscv all guests
+	@$(PYTHON) tests/e2e/run.py
+
+guests: check-cc libfdt
+	@$(MAKE) --no-print-directory -f tests/guests/guests.mk ARCH=$(ARCH) \
+		O=$(O)/guests CROSS_COMPILE=$(CROSS_COMPILE) LIBFDT_SRC=$(LIBFDT_SRC)
+
+clean:
+	rm -rf $(O)
+
+distclean:
+	rm -rf build

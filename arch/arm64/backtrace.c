@@ -1,0 +1,73 @@
+/*
+ * Frame-pointer backtraces. tern is built with -fno-omit-frame-pointer, so
+ * x29 always points at an AArch64 frame record {caller's x29, return
+ * address}; head.S ends the chain with x29 = 0. A trap frame carries its own
+ * record {interrupted x29, ELR}, so the chain runs through traps too.
+ */
+#include <arch/trap.h>
+#include <tern/arch.h>
+#include <tern/cpu.h>
+#include <tern/host_mmu.h>
+#include <tern/page_alloc.h>
+#include <tern/printk.h>
+
+#define BACKTRACE_MAX 32
+
+unsigned int arm64_fp_walk(uintptr_t fp, uintptr_t lo, uintptr_t hi, uint64_t *pcs,
+			   unsigned int max)
+{
+	unsigned int n = 0;
+
+	/* Every check guards against a corrupted chain: stay inside the
+	 * stack, stay aligned, and move strictly up so the walk ends. */
+	while (n < max && fp && (fp & 15) == 0 && fp >= lo && fp <= hi - 16) {
+		const uint64_t *rec = (const uint64_t *)fp;
+		uintptr_t next = (uintptr_t)rec[0];
+
+		if (rec[1] == 0)
+			break;
+		pcs[n++] = rec[1];
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return n;
+}
+
+/* This CPU's stack bounds, from cpu_stacks[] rather than pcpu.stack_top
+ * (core sets the boot CPU's, possibly after an early trap), less the
+ * unmapped guard page at the bottom: reading it would fault again. */
+static bool this_stack(uintptr_t *lo, uintptr_t *hi)
+{
+	struct pcpu *cpu = arch_this_cpu();
+
+	if (!cpu || cpu < &pcpus[0] || cpu >= &pcpus[NR_CPUS] || cpu->id >= NR_CPUS)
+		return false;
+	*lo = host_stack_guard(cpu->id) + PAGE_SIZE;
+	*hi = (uintptr_t)&cpu_stacks[cpu->id][0] + STACK_SIZE;
+	return true;
+}
+
+void arm64_print_backtrace_from(uint64_t fp)
+{
+	uint64_t pcs[BACKTRACE_MAX];
+	uintptr_t lo, hi;
+	unsigned int n, i;
+
+	if (!this_stack(&lo, &hi)) {
+		printk(LOG_ERR, "Backtrace: no stack bounds for this CPU\n");
+		return;
+	}
+	n = arm64_fp_walk((uintptr_t)fp, lo, hi, pcs, BACKTRACE_MAX);
+	printk(LOG_ERR, "Backtrace (fp 0x%016lx, %u frame%s; addr2line -e tern.elf):\n",
+	       (unsigned long)fp, n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		printk(LOG_ERR, "  #%-2u 0x%016lx\n", i, (unsigned long)pcs[i]);
+}
+
+void arch_print_backtrace(void)
+{
+	/* Our own record holds the return address into the caller (panic()),
+	 * which is the first line worth printing. */
+	arm64_print_backtrace_from((uint64_t)(uintptr_t)__builtin_frame_address(0));
+}

@@ -1,0 +1,125 @@
+/*
+ * The calling CPU: per-CPU pointer, waiting, stopping, and the EL2 setup
+ * every CPU needs before it can take traps or host guests.
+ */
+#include <arch/psci.h>
+#include <arch/sysreg.h>
+#include <arch/trap.h>
+#include <tern/arch.h>
+#include <tern/cpu.h>
+
+const char arch_name[] = "arm64";
+const char arch_hwid_name[] = "MPIDR";
+
+/*
+ * tern's per-CPU pointer lives in TPIDR_EL2, which no guest can see or
+ * change. Entered at EL1 (a misconfigured QEMU), that register would UNDEF,
+ * so the boot CPU's pointer is kept here just long enough for core to
+ * report arch_check_host()'s message.
+ */
+static struct pcpu *el1_this_cpu = &pcpus[0];
+
+struct pcpu *arch_this_cpu(void)
+{
+	if (unlikely(!arm64_at_el2()))
+		return el1_this_cpu;
+	return (struct pcpu *)read_sysreg(tpidr_el2);
+}
+
+void arch_set_this_cpu(struct pcpu *cpu)
+{
+	if (unlikely(!arm64_at_el2())) {
+		el1_this_cpu = cpu;
+		return;
+	}
+	write_sysreg(tpidr_el2, cpu);
+}
+
+void arch_cpu_relax(void)
+{
+	__asm__ volatile("wfe" : : : "memory");
+}
+
+void arch_cpu_wake_all(void)
+{
+	/* The waiters' condition must be visible before they wake to see it. */
+	dsb(ish);
+	__asm__ volatile("sev" : : : "memory");
+}
+
+noreturn void arch_cpu_halt(void)
+{
+	__asm__ volatile("msr daifset, #0xf" : : : "memory");
+	for (;;)
+		__asm__ volatile("wfi" : : : "memory");
+}
+
+const char *arch_check_host(const struct platform *p)
+{
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+
+	/* Even when tern cannot run, core may power off through PSCI. */
+	if (p)
+		arm64_psci_init(p);
+	if (!arm64_at_el2())
+		return "tern runs at EL2, but was entered at EL1: start QEMU with "
+		       "-M virt,virtualization=on (or boot it from EL2 firmware)";
+	/* Guests run AArch64 at EL1: ID_AA64PFR0_EL1.EL1 is 1 (AArch64 only)
+	 * or 2 (AArch64 and AArch32). */
+	if (((pfr0 >> 4) & 0xf) == 0)
+		return "this CPU cannot run AArch64 at EL1, so tern cannot host arm64 guests";
+	return NULL;
+}
+
+/* MDCR_EL2: give guests every PMU counter (HPMN = PMCR_EL0.N) and trap
+ * nothing, so benchmarks can read the cycle counter (DESIGN "Measuring");
+ * HPMD and HCCD stay 0 so PMCCFILTR_EL0.NSH can count EL2 too. */
+static uint64_t mdcr_el2_value(void)
+{
+	unsigned int pmuver = ID_AA64DFR0_PMUVER(read_sysreg(id_aa64dfr0_el1));
+
+	/* 0: no PMU; 0xf: an IMPLEMENTATION DEFINED one, PMCR_EL0 may UNDEF. */
+	if (pmuver == 0 || pmuver == 0xf)
+		return 0;
+	return PMCR_N(read_sysreg(pmcr_el0));
+}
+
+void arch_cpu_init(struct pcpu *cpu)
+{
+	if (!arm64_at_el2())
+		return; /* arch_check_host() has said why: touch nothing */
+
+	cpu->arch.mpidr = read_sysreg(mpidr_el1);
+	cpu->arch.trap_depth = 0;
+
+	write_sysreg(vbar_el2, arm64_el2_vectors);
+	/* No guest yet: EL1 is AArch64, nothing is virtualized or routed to
+	 * EL2 (no IMO/FMO/AMO, no stage 2), and E2H = 0: tern is a non-VHE
+	 * hypervisor, so its registers have the same layout on every CPU. */
+	write_sysreg(hcr_el2, HCR_RW);
+	write_sysreg(cptr_el2, CPTR_EL2_DEFAULT);
+	write_sysreg(mdcr_el2, mdcr_el2_value());
+	write_sysreg(hstr_el2, 0);
+	write_sysreg(vttbr_el2, 0);
+	/*
+	 * EL1 may use the physical counter and timer until vCPUs exist. The
+	 * event stream (a WFE wake-up every 2^(EVNTI+1) counter ticks, ~65 us
+	 * at 62.5 MHz) bounds how long arch_cpu_relax() can sleep if a wake-up
+	 * is ever missed, on hardware where WFE really sleeps.
+	 */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EVNTEN |
+					  (11UL << CNTHCTL_EVNTI_SHIFT));
+	write_sysreg(cntvoff_el2, 0);
+	isb();
+}
+
+uint64_t arch_timer_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+bool arch_firmware_putc(char c)
+{
+	(void)c;
+	return false; /* arm64 firmware (PSCI) has no console call */
+}

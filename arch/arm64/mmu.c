@@ -1,0 +1,98 @@
+/*
+ * tern's own EL2 MMU: which table format the host needs, turning
+ * translation on with W^X enforced by hardware, and cache maintenance for
+ * tables written while caches were off.
+ */
+#include <arch/pte.h>
+#include <arch/sysreg.h>
+#include <generated/config.h>
+#include <tern/arch.h>
+#include <tern/console.h> /* sections.h needs struct uart_ops complete */
+#include <tern/sections.h>
+
+/* ID_AA64MMFR0_EL1.PARange -> physical address bits. 52 needs LPA/LPA2
+ * descriptors, which tern's 4 KiB format does not use: cap at 48. */
+static unsigned int parange_bits(unsigned int parange)
+{
+	static const unsigned char bits[] = { 32, 36, 40, 42, 44, 48 };
+
+	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
+}
+
+static unsigned int host_pa_bits(void)
+{
+	return parange_bits(ID_AA64MMFR0_PARANGE(read_sysreg(id_aa64mmfr0_el1)));
+}
+
+/*
+ * The identity map must reach every physical address the host has, so the
+ * input range follows PARange (capped by Kconfig): 3 levels cover 39 bits,
+ * anything larger takes 4. A pure function of the CPU's ID register, so
+ * every CPU derives the same answer without sharing state across the
+ * caches-off boundary.
+ */
+static const struct pt_format *host_format(void)
+{
+	unsigned int pa = MIN(host_pa_bits(), (unsigned int)CONFIG_ARM64_PA_BITS_MAX);
+
+	return pa <= 39 ? &arm64_s1_4k_l3_format : &arm64_s1_4k_l4_format;
+}
+
+const struct pt_format *arch_host_pt_format(const struct platform *p)
+{
+	(void)p;
+	return host_format();
+}
+
+void arch_mmu_enable(paddr_t root)
+{
+	const struct pt_format *fmt = host_format();
+	unsigned int ps = ID_AA64MMFR0_PARANGE(read_sysreg(id_aa64mmfr0_el1));
+	uint64_t tcr, sctlr;
+
+	if (!arm64_at_el2())
+		return; /* arch_check_host() has said why */
+	if (ps > 5)
+		ps = 5; /* 48 bits, see parange_bits() */
+
+	/* Table walks are cacheable and inner shareable, so tables that core
+	 * writes with caches on (on any CPU) are seen without maintenance. */
+	tcr = TCR_EL2_RES1 | TCR_T0SZ(arm64_s1_va_bits(fmt->geo)) | TCR_IRGN0_WBWA |
+	      TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K | ((uint64_t)ps << TCR_PS_SHIFT);
+	write_sysreg(mair_el2, MAIR_EL2_VALUE);
+	write_sysreg(tcr_el2, tcr);
+	write_sysreg(ttbr0_el2, root);
+	isb();
+
+	/* Nothing cached from before (firmware, an earlier boot) may survive. */
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2" : : : "memory");
+	dsb(ish);
+	isb();
+
+	/* WXN: a writable mapping is never executable, whatever the tables say.
+	 * SA: a misaligned SP faults at once instead of corrupting frames. */
+	sctlr = read_sysreg(sctlr_el2);
+	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_WXN | SCTLR_SA;
+	sctlr &= ~SCTLR_EE;
+	write_sysreg(sctlr_el2, sctlr);
+	isb();
+}
+
+static uintptr_t dcache_line_size(void)
+{
+	return 4UL << CTR_DMINLINE(read_sysreg(ctr_el0));
+}
+
+void arch_dcache_clean_inval(uintptr_t base, size_t size)
+{
+	uintptr_t line = dcache_line_size();
+	uintptr_t p = ALIGN_DOWN(base, line);
+	uintptr_t end = base + size;
+
+	/* Clean+invalidate to the point of coherency, which is where a CPU
+	 * with caches off (or a table walk) reads from. */
+	for (; p < end; p += line)
+		__asm__ volatile("dc civac, %0" : : "r"(p) : "memory");
+	dsb(sy);
+}

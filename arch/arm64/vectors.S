@@ -1,0 +1,93 @@
+/*
+ * The EL2 exception vectors (VBAR_EL2). Every entry saves the same frame
+ * (struct trap_frame, arch/trap.h) and calls arm64_trap_entry(frame,
+ * vector): one C entry, so dispatch lives in C tables and not in assembly.
+ */
+#include <generated/asm-offsets.h>
+
+	/* Each entry has 128 bytes: save what the common path needs to free
+	 * two registers, then branch there with the vector number in x1. */
+	.macro vector_entry index
+	.balign 0x80
+	sub	sp, sp, #TRAP_FRAME_SIZE
+	stp	x0, x1, [sp, #TF_X0]
+	mov	x1, #\index
+	b	trap_common
+	.endm
+
+	.section .text.vectors, "ax"
+	.balign 0x800			/* VBAR_EL2 ignores bits [10:0] */
+	.globl	arm64_el2_vectors
+arm64_el2_vectors:
+	vector_entry 0
+	vector_entry 1
+	vector_entry 2
+	vector_entry 3
+	vector_entry 4
+	vector_entry 5
+	vector_entry 6
+	vector_entry 7
+	vector_entry 8
+	vector_entry 9
+	vector_entry 10
+	vector_entry 11
+	vector_entry 12
+	vector_entry 13
+	vector_entry 14
+	vector_entry 15
+
+trap_common:
+	stp	x2, x3, [sp, #TF_X0 + 2 * 8]
+	stp	x4, x5, [sp, #TF_X0 + 4 * 8]
+	stp	x6, x7, [sp, #TF_X0 + 6 * 8]
+	stp	x8, x9, [sp, #TF_X0 + 8 * 8]
+	stp	x10, x11, [sp, #TF_X0 + 10 * 8]
+	stp	x12, x13, [sp, #TF_X0 + 12 * 8]
+	stp	x14, x15, [sp, #TF_X0 + 14 * 8]
+	stp	x16, x17, [sp, #TF_X0 + 16 * 8]
+	stp	x18, x19, [sp, #TF_X0 + 18 * 8]
+	stp	x20, x21, [sp, #TF_X0 + 20 * 8]
+	stp	x22, x23, [sp, #TF_X0 + 22 * 8]
+	stp	x24, x25, [sp, #TF_X0 + 24 * 8]
+	stp	x26, x27, [sp, #TF_X0 + 26 * 8]
+	stp	x28, x29, [sp, #TF_X0 + 28 * 8]
+	add	x2, sp, #TRAP_FRAME_SIZE	/* SP before the vector took its frame */
+	stp	x30, x2, [sp, #TF_X0 + 30 * 8]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #TF_ELR]
+	mrs	x4, esr_el2
+	mrs	x5, far_el2
+	stp	x4, x5, [sp, #TF_ESR]
+	/* A frame record {x29, ELR} makes backtraces continue through the trap. */
+	stp	x29, x2, [sp, #TF_FP_REC]
+	add	x29, sp, #TF_FP_REC
+
+	mov	x0, sp
+	bl	arm64_trap_entry
+
+	/* The handler may have changed ELR/SPSR or registers: restore them all. */
+	ldp	x2, x3, [sp, #TF_ELR]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x0, x1, [sp, #TF_X0]
+	ldp	x2, x3, [sp, #TF_X0 + 2 * 8]
+	ldp	x4, x5, [sp, #TF_X0 + 4 * 8]
+	ldp	x6, x7, [sp, #TF_X0 + 6 * 8]
+	ldp	x8, x9, [sp, #TF_X0 + 8 * 8]
+	ldp	x10, x11, [sp, #TF_X0 + 10 * 8]
+	ldp	x12, x13, [sp, #TF_X0 + 12 * 8]
+	ldp	x14, x15, [sp, #TF_X0 + 14 * 8]
+	ldp	x16, x17, [sp, #TF_X0 + 16 * 8]
+	ldp	x18, x19, [sp, #TF_X0 + 18 * 8]
+	ldp	x20, x21, [sp, #TF_X0 + 20 * 8]
+	ldp	x22, x23, [sp, #TF_X0 + 22 * 8]
+	ldp	x24, x25, [sp, #TF_X0 + 24 * 8]
+	ldp	x26, x27, [sp, #TF_X0 + 26 * 8]
+	ldp	x28, x29, [sp, #TF_X0 + 28 * 8]
+	ldr	x30, [sp, #TF_X0 + 30 * 8]
+	add	sp, sp, #TRAP_FRAME_SIZE
+	eret
+	/* No speculation past ERET into whatever follows. */
+	dsb	nsh
+	isb

@@ -1,0 +1,130 @@
+/*
+ * The calling hart: tern's per-CPU pointer, waiting, halting, the host
+ * capability check, and per-hart trap setup.
+ */
+#include <tern/arch.h>
+#include <tern/cpu.h>
+#include <tern/printk.h>
+#include <arch/csr.h>
+#include <arch/entry.h>
+#include <arch/isa.h>
+#include <arch/trap.h>
+
+const char arch_name[] = "riscv";
+const char arch_hwid_name[] = "hart";
+
+/* In HS-mode tp is tern's: it holds the struct pcpu of the hart (set by
+ * head.S before any C runs). Guests get their own tp back on entry. */
+struct pcpu *arch_this_cpu(void)
+{
+	struct pcpu *cpu;
+
+	__asm__ volatile("mv %0, tp" : "=r"(cpu));
+	return cpu;
+}
+
+void arch_set_this_cpu(struct pcpu *cpu)
+{
+	__asm__ volatile("mv tp, %0" : : "r"(cpu) : "memory");
+}
+
+/*
+ * Zihintpause's pause, spelled as the fence it is encoded as (fence w, 0)
+ * so that it assembles without the extension and runs as a harmless fence
+ * on harts without it. It tells the hart (and QEMU) that this is a
+ * spin-wait; it never sleeps, so waiters need no wake-up.
+ */
+void arch_cpu_relax(void)
+{
+	__asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" : : : "memory");
+}
+
+/*
+ * Nothing to do: RISC-V has no event register like Arm's SEV/WFE, and
+ * arch_cpu_relax() never sleeps, so a waiter sees the store it is waiting
+ * for on its next poll. Sleeping waiters (WFI) would need an IPI here.
+ */
+void arch_cpu_wake_all(void)
+{
+}
+
+noreturn void arch_cpu_halt(void)
+{
+	csr_clear(sstatus, SSTATUS_SIE);
+	for (;;)
+		__asm__ volatile("wfi" : : : "memory");
+}
+
+/*
+ * Every hart the DT lists must be rv64 with the H extension: tern puts
+ * guests' vCPUs on any of them. The DT is checked rather than the hart
+ * because it covers harts that are not running yet.
+ */
+const char *arch_check_host(const struct platform *p)
+{
+	static char why[256];
+
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		const struct plat_cpu *c = &p->cpus[i];
+		unsigned long hart = (unsigned long)c->hwid;
+
+		if (!c->isa) {
+			tern_snprintf(why, sizeof(why),
+				      "hart %lu has no riscv,isa property in the device tree: "
+				      "tern cannot tell whether it has the H extension",
+				      hart);
+			return why;
+		}
+		if (riscv_isa_xlen(c->isa) != 64) {
+			tern_snprintf(why, sizeof(why),
+				      "hart %lu is not rv64 (riscv,isa = %.64s): tern runs on "
+				      "64-bit RISC-V harts only",
+				      hart, c->isa);
+			return why;
+		}
+		if (!riscv_isa_has(c->isa, 'h')) {
+			tern_snprintf(why, sizeof(why),
+				      "hart %lu has no H extension (riscv,isa = %.64s): tern needs "
+				      "the hypervisor extension: use QEMU -cpu rv64 (h=on) or a "
+				      "CPU with H",
+				      hart, c->isa);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+void arch_cpu_init(struct pcpu *cpu)
+{
+	bool has_h;
+
+	csr_write(stvec, riscv_trap_vector);
+	csr_write(sie, 0);
+	cpu->arch.emergency_sp = riscv_emergency_stack_top(cpu->id);
+	/* sscratch = 0 will mean "trapped from HS-mode" once guests run. */
+	csr_write(sscratch, 0);
+
+	/* Probed rather than assumed: core may run this before
+	 * arch_check_host() has refused a hart without H, and touching an H
+	 * CSR there would be a fatal illegal instruction instead of that
+	 * clear message. */
+	csr_read_probe(hstatus, &has_h);
+	cpu->arch.has_h = has_h;
+	if (!has_h)
+		return;
+
+	/* No guest yet: every guest trap comes to HS-mode, none is delegated
+	 * to VS-mode. */
+	csr_write(hedeleg, 0);
+	csr_write(hideleg, 0);
+	/* Let guests read cycle, time and instret directly: a guest's rdcycle
+	 * must not become a virtual-instruction trap, and benchmarks under
+	 * -icount read cycle/instret (DESIGN "Measuring"). */
+	csr_write(hcounteren, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
+}
+
+/* The DT's timebase-frequency is authoritative on RISC-V: no CSR says it. */
+uint64_t arch_timer_freq(void)
+{
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* The RISC-V part of struct pcpu (include/tern/cpu.h). */
+#ifndef ARCH_RISCV_CPU_H
+#define ARCH_RISCV_CPU_H
+
+#include <tern/types.h>
+
+struct arch_pcpu {
+	/* Top of this hart's emergency stack: the trap vector switches to it
+	 * when the fault is a stack overflow (no room left above the guard
+	 * page), so even that is reported. 0 until arch_cpu_init. */
+	uintptr_t emergency_sp;
+	/* Whether this hart implements the H extension, probed by
+	 * arch_cpu_init: the trap path only reads H CSRs where they exist,
+	 * so a hart without H still gets a readable dump. */
+	bool has_h;
+	/* Set around an access to a CSR that may not exist; the trap handler
+	 * then skips the faulting instruction and sets csr_probe_faulted
+	 * instead of treating the trap as unexpected. */
+	volatile bool csr_probe;
+	volatile bool csr_probe_faulted;
+	/* Traps being handled on this hart: a fault inside the handler must
+	 * not recurse forever. */
+	unsigned int trap_depth;
+};
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * Parsing of a hart's "riscv,isa" device-tree string. Pure C on
+ * <tern/...> headers only, so arch/riscv/isa.c is unit-tested on the host.
+ */
+#ifndef ARCH_RISCV_ISA_H
+#define ARCH_RISCV_ISA_H
+
+#include <tern/types.h>
+
+/* Register width the string names: 32, 64, 128, or 0 if it is no ISA string. */
+unsigned int riscv_isa_xlen(const char *isa);
+
+/*
+ * Whether the single-letter part of isa (after "rv64", up to the first '_'
+ * or multi-letter extension) names extension ext ('h', 'c', ...). Version
+ * numbers ("i2p1") are skipped; 'g' stands for "imafd".
+ */
+bool riscv_isa_has(const char *isa, char ext);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * tern as an SBI client of its own firmware (OpenSBI in M-mode): the calls
+ * it makes and the spec's error codes.
+ */
+#ifndef ARCH_RISCV_SBI_H
+#define ARCH_RISCV_SBI_H
+
+#include <tern/types.h>
+
+/* Extension IDs (SBI spec v2.0). */
+#define SBI_EXT_BASE 0x10
+#define SBI_EXT_HSM 0x48534DUL
+#define SBI_EXT_SRST 0x53525354UL
+#define SBI_EXT_DBCN 0x4442434EUL
+/* Legacy v0.1 extensions: the function is the extension ID itself. */
+#define SBI_LEGACY_PUTCHAR 0x01
+#define SBI_LEGACY_SHUTDOWN 0x08
+
+/* BASE functions */
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_PROBE_EXTENSION 3
+/* HSM functions */
+#define SBI_HSM_HART_START 0
+/* SRST */
+#define SBI_SRST_RESET 0
+#define SBI_SRST_TYPE_SHUTDOWN 0
+#define SBI_SRST_REASON_NONE 0
+/* DBCN */
+#define SBI_DBCN_WRITE_BYTE 2
+
+/* Standard error codes (SBI spec, "Binary Encoding"). */
+#define SBI_SUCCESS 0
+#define SBI_ERR_FAILED (-1)
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_INVALID_PARAM (-3)
+#define SBI_ERR_DENIED (-4)
+#define SBI_ERR_INVALID_ADDRESS (-5)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+#define SBI_ERR_ALREADY_STARTED (-7)
+#define SBI_ERR_ALREADY_STOPPED (-8)
+#define SBI_ERR_NO_SHMEM (-9)
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+/* One ecall to firmware: a7 = ext, a6 = fid, a0..a2 = arguments. */
+struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long arg0,
+			unsigned long arg1, unsigned long arg2);
+
+/* The firmware's SBI spec version, (major << 24) | minor; 0x1 (v0.1) when it
+ * has no BASE extension. */
+unsigned long sbi_spec_version(void);
+/* Whether the firmware implements an extension (always false on v0.1). */
+bool sbi_probe_extension(unsigned long ext);
+/* An SBI error code as a negative E_* (include/tern/errno.h). */
+int sbi_error_to_errno(long error);
+
+#endif

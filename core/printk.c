@@ -1,0 +1,46 @@
+/*
+ * printk: format a line on the stack, then write it to the console under
+ * a lock so lines from different CPUs do not interleave. The lock is only
+ * taken once the boot CPU has its MMU on: before that (arm64) memory is
+ * Device memory, where exclusive accesses are not reliable, and only one
+ * CPU runs anyway.
+ */
+#include <stdarg.h>
+#include <generated/config.h>
+#include <tern/console.h>
+#include <tern/printk.h>
+#include <tern/spinlock.h>
+
+static spinlock_t console_lock = SPINLOCK_INIT;
+static bool console_locking;
+
+void printk_enable_locking(void)
+{
+	console_locking = true;
+}
+
+void vprintk(enum log_level lvl, const char *fmt, va_list ap)
+{
+	char line[256];
+	int n;
+
+	if ((int)lvl > CONFIG_LOG_LEVEL)
+		return;
+	n = tern_vsnprintf(line, sizeof(line), fmt, ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	if (console_locking)
+		spin_lock(&console_lock);
+	console_write(line, (size_t)n);
+	if (console_locking)
+		spin_unlock(&console_lock);
+}
+
+void printk(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(lvl, fmt, ap);
+	va_end(ap);
+}

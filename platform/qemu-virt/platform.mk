@@ -1,0 +1,6 @@
+# QEMU virt: the few facts a device tree cannot give, and how to run it.
+# Everything about devices and memory comes from the DTB QEMU passes.
+QEMU_MACHINE_arm64 = virt,virtualization=on,gic-version=$(GIC)
+QEMU_MACHINE_riscv = virt
+QEMU_CPU_arm64 = $(or $(CPU),max)
+QEMU_CPU_riscv = $(or $(CPU),rv64)
