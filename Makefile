@@ -49,7 +49,7 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 NM := $(CROSS_COMPILE)nm
 
 .DEFAULT_GOAL := all
-.PHONY: all run debug gdb test unit e2e guests bench deps check-cc defconfig \
+.PHONY: all run debug gdb test unit e2e guests deps check-cc defconfig \
 	menuconfig savedefconfig olddefconfig clean distclean help libfdt
 
 help:
@@ -58,7 +58,7 @@ help:
 # Configuration is read only for targets that build; the configuration
 # targets themselves must work before any .config exists.
 CONFIG_TARGETS := defconfig menuconfig savedefconfig olddefconfig deps clean libfdt gdb \
-	distclean help test unit e2e guests bench
+	distclean help test unit e2e guests
 ifeq ($(filter $(CONFIG_TARGETS),$(MAKECMDGOALS)),)
 ifneq ($(ARCH),host)
 -include $(O)/.config
@@ -159,10 +159,12 @@ $(O)/libfdt/%.o: $(LIBFDT_SRC)/%.c | $(LIBFDT_STAMP)
 	$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
 
 # Structure offsets for assembly, generated from C so they cannot drift.
-$(O)/include/generated/asm-offsets.h: arch/$(ARCH)/asm-offsets.c $(CONFIG_HEADER) include/tern/*.h
+# Its dependency file makes it follow every header the C file includes.
+$(O)/include/generated/asm-offsets.h: arch/$(ARCH)/asm-offsets.c $(CONFIG_HEADER)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MF /dev/null -S $< -o $(O)/asm-offsets.s
+	$(CC) $(CFLAGS) -MF $(O)/asm-offsets.d -MT $@ -S $< -o $(O)/asm-offsets.s
 	scripts/asm-offsets.sh < $(O)/asm-offsets.s > $@
+-include $(O)/asm-offsets.d
 
 $(O)/tern.elf: $(OBJS) $(LINKER_SCRIPT)
 	$(LD) $(LDFLAGS) -T $(LINKER_SCRIPT) -Map $(O)/tern.map -o $@ $(OBJS)
@@ -204,7 +206,8 @@ unit: libfdt
 e2e: deps
 	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests
 	@$(MAKE) --no-print-directory ARCH=riscv O=build/riscv all guests
-	@$(PYTHON) tests/e2e/run.py
+	@tests/e2e/make-dtbs.sh build/e2e/dtb
+	@$(PYTHON) tests/e2e/run.py $(E2E_ARGS)
 
 guests: check-cc libfdt
 	@$(MAKE) --no-print-directory -f tests/guests/guests.mk ARCH=$(ARCH) \

@@ -33,8 +33,11 @@ static noreturn void boot_failed(const char *why)
 
 static void print_range(const char *label, const struct mem_range *r)
 {
-	pr_info("  %-10s [%#llx-%#llx] %llu KiB\n", label, (unsigned long long)r->base,
-		(unsigned long long)(r->base + r->size - 1), (unsigned long long)(r->size >> 10));
+	bool mib = (r->size & ((1ULL << 20) - 1)) == 0;
+
+	pr_info("  %-10s [%#llx-%#llx] %llu %s\n", label, (unsigned long long)r->base,
+		(unsigned long long)(r->base + r->size - 1),
+		(unsigned long long)(r->size >> (mib ? 20 : 10)), mib ? "MiB" : "KiB");
 }
 
 static void banner(void)

@@ -366,11 +366,22 @@ static unsigned int protected_prot(const struct pgtable *pt, const struct leaf_o
 	return (pt->fmt->prot(leaf) & ~PT_RWX) | op->prot;
 }
 
-/* A leaf that already has the permissions pt_protect asks for is left as it
- * is, and so need not be split either. */
-static bool op_leaves_alone(const struct pgtable *pt, const struct leaf_op *op, pte_t leaf)
+static pte_t protected_leaf(const struct pgtable *pt, const struct leaf_op *op, pte_t leaf,
+			   unsigned int level)
 {
-	return !op->unmap && protected_prot(pt, op, leaf) == pt->fmt->prot(leaf);
+	return pt->fmt->leaf(pt->fmt->addr(leaf), protected_prot(pt, op, leaf),
+			     is_last(pt->fmt->geo, level));
+}
+
+/*
+ * A leaf that pt_protect would not change is left as it is, and so need not
+ * be split either. Entries are compared, not PT_* bits: a format may encode
+ * two requests alike (arm64 EL2 has no write-only, W reads back as RW).
+ */
+static bool op_leaves_alone(const struct pgtable *pt, const struct leaf_op *op, pte_t leaf,
+			    unsigned int level)
+{
+	return !op->unmap && protected_leaf(pt, op, leaf, level) == leaf;
 }
 
 /*
@@ -418,7 +429,7 @@ static int split_at(const struct pgtable *pt, uint64_t b, const struct leaf_op *
 		if (kind == ENTRY_LEAF) {
 			int ret;
 
-			if (op_leaves_alone(pt, op, pte))
+			if (op_leaves_alone(pt, op, pte, level))
 				return 0;
 			ret = split_block(pt, ptep, level);
 			if (ret)
@@ -447,7 +458,7 @@ static int apply_range(const struct pgtable *pt, pte_t *table, unsigned int leve
 		int ret = 0;
 
 		next = chunk_end(g, level, addr, end);
-		if (kind == ENTRY_NONE || (kind == ENTRY_LEAF && op_leaves_alone(pt, op, pte)))
+		if (kind == ENTRY_NONE || (kind == ENTRY_LEAF && op_leaves_alone(pt, op, pte, level)))
 			continue;
 		if (kind == ENTRY_LEAF && !covers_entry(g, level, addr, next)) {
 			ret = split_block(pt, ptep, level);
@@ -461,8 +472,7 @@ static int apply_range(const struct pgtable *pt, pte_t *table, unsigned int leve
 		else if (op->unmap)
 			pte_set(ptep, 0);
 		else
-			pte_set(ptep, pt->fmt->leaf(pt->fmt->addr(pte), protected_prot(pt, op, pte),
-						    is_last(g, level)));
+			pte_set(ptep, protected_leaf(pt, op, pte, level));
 		if (ret)
 			return ret;
 	}

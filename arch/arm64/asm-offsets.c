@@ -27,7 +27,11 @@ void asm_offsets(void)
 	DEFINE(PCPU_STACK_TOP, __builtin_offsetof(struct pcpu, stack_top));
 	DEFINE(CPU_STACK_SIZE, STACK_SIZE);
 	DEFINE(TRAP_FRAME_SIZE, sizeof(struct trap_frame));
+	DEFINE(PCPU_STACK_LIMIT, __builtin_offsetof(struct pcpu, arch.stack_limit));
+	DEFINE(PCPU_OVERFLOW_TOP, __builtin_offsetof(struct pcpu, arch.overflow_top));
+	DEFINE(TRAP_STACK_OVERFLOW_FLAG, TRAP_STACK_OVERFLOW);
 	DEFINE(TF_X0, __builtin_offsetof(struct trap_frame, x));
+	DEFINE(TF_X30, __builtin_offsetof(struct trap_frame, x[30]));
 	DEFINE(TF_ELR, __builtin_offsetof(struct trap_frame, elr));
 	DEFINE(TF_ESR, __builtin_offsetof(struct trap_frame, esr));
 	DEFINE(TF_FP_REC, __builtin_offsetof(struct trap_frame, fp_rec));

@@ -48,26 +48,49 @@ static bool this_stack(uintptr_t *lo, uintptr_t *hi)
 	return true;
 }
 
-void arm64_print_backtrace_from(uint64_t fp)
+static void print_frame(unsigned int i, uint64_t pc)
+{
+	/* Loaded away from the link address, also give the address tern.elf
+	 * (and addr2line) knows. */
+	if (arm64_load_offset)
+		printk(LOG_ERR, "  #%-2u 0x%016lx (tern.elf 0x%016lx)\n", i, (unsigned long)pc,
+		       (unsigned long)(pc - arm64_load_offset));
+	else
+		printk(LOG_ERR, "  #%-2u 0x%016lx\n", i, (unsigned long)pc);
+}
+
+void arm64_print_backtrace(uint64_t pc, uint64_t fp)
 {
 	uint64_t pcs[BACKTRACE_MAX];
 	uintptr_t lo, hi;
-	unsigned int n, i;
+	unsigned int n = 0, i, first = pc ? 1 : 0;
 
-	if (!this_stack(&lo, &hi)) {
-		printk(LOG_ERR, "Backtrace: no stack bounds for this CPU\n");
-		return;
+	if (pc)
+		pcs[0] = pc;
+	if (this_stack(&lo, &hi))
+		n = arm64_fp_walk((uintptr_t)fp, lo, hi, pcs + first, BACKTRACE_MAX - first);
+	n += first;
+	printk(LOG_ERR, "Backtrace (addr2line -e tern.elf):\n");
+	for (i = 0; i < n; i++) {
+		unsigned int same = 0;
+
+		print_frame(i, pcs[i]);
+		/* Runaway recursion fills the walk with one address: say so once. */
+		while (i + 1 < n && pcs[i + 1] == pcs[i]) {
+			same++;
+			i++;
+		}
+		if (same)
+			printk(LOG_ERR, "  ... and %u more frame%s at the same address\n", same,
+			       same == 1 ? "" : "s");
 	}
-	n = arm64_fp_walk((uintptr_t)fp, lo, hi, pcs, BACKTRACE_MAX);
-	printk(LOG_ERR, "Backtrace (fp 0x%016lx, %u frame%s; addr2line -e tern.elf):\n",
-	       (unsigned long)fp, n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
-		printk(LOG_ERR, "  #%-2u 0x%016lx\n", i, (unsigned long)pcs[i]);
+	if (n == BACKTRACE_MAX)
+		printk(LOG_ERR, "  (stopped after %u frames)\n", BACKTRACE_MAX);
 }
 
 void arch_print_backtrace(void)
 {
 	/* Our own record holds the return address into the caller (panic()),
 	 * which is the first line worth printing. */
-	arm64_print_backtrace_from((uint64_t)(uintptr_t)__builtin_frame_address(0));
+	arm64_print_backtrace(0, (uint64_t)(uintptr_t)__builtin_frame_address(0));
 }

@@ -7,6 +7,8 @@
 #include <arch/trap.h>
 #include <tern/arch.h>
 #include <tern/cpu.h>
+#include <tern/host_mmu.h>
+#include <tern/page_alloc.h>
 
 const char arch_name[] = "arm64";
 const char arch_hwid_name[] = "MPIDR";
@@ -84,6 +86,19 @@ static uint64_t mdcr_el2_value(void)
 	return PMCR_N(read_sysreg(pmcr_el0));
 }
 
+/* Where a CPU dumps a trap taken on an overflowed stack: the EL2h vectors
+ * cannot push a frame below the guard page, so they move here first. */
+static uint8_t overflow_stacks[NR_CPUS][TRAP_OVERFLOW_STACK_SIZE] __aligned(16);
+
+void arm64_trap_stack_init(struct pcpu *cpu)
+{
+	/* core leaves the lowest page of every stack unmapped as a guard. A
+	 * trap with less than the margin left above it is treated as an
+	 * overflow: its frame and the C dump would run into the guard. */
+	cpu->arch.overflow_top = (uintptr_t)overflow_stacks[cpu->id] + TRAP_OVERFLOW_STACK_SIZE;
+	cpu->arch.stack_limit = host_stack_guard(cpu->id) + PAGE_SIZE + TRAP_STACK_MARGIN;
+}
+
 void arch_cpu_init(struct pcpu *cpu)
 {
 	if (!arm64_at_el2())
@@ -91,6 +106,7 @@ void arch_cpu_init(struct pcpu *cpu)
 
 	cpu->arch.mpidr = read_sysreg(mpidr_el1);
 	cpu->arch.trap_depth = 0;
+	arm64_trap_stack_init(cpu);
 
 	write_sysreg(vbar_el2, arm64_el2_vectors);
 	/* No guest yet: EL1 is AArch64, nothing is virtualized or routed to

@@ -127,18 +127,24 @@ static int describe_abort(char *buf, size_t size, uint64_t esr, bool data)
 	uint32_t iss = ESR_ISS(esr);
 	unsigned int level;
 	const char *what = esr_fsc_name(iss & 0x3f, &level);
-	char lvl[16] = "";
+	char lvl[16] = "", access[32] = "";
 
 	if (level != ~0u)
 		tern_snprintf(lvl, sizeof(lvl), ", level %u", level);
+	/* ISV: SAS (size) and SRT (register) describe the access; only
+	 * single-register loads and stores have them. */
+	if (data && (iss & (1u << 24)))
+		tern_snprintf(access, sizeof(access), " of %u byte%s via %s%u", 1u << ((iss >> 22) & 3),
+			      ((iss >> 22) & 3) ? "s" : "", (iss & (1u << 15)) ? "x" : "w",
+			      (iss >> 16) & 0x1f);
 	/* FnV: FAR is not valid; S1PTW: the fault hit a stage-1 table walk
 	 * (stage 2 only); ISV: SAS/SRT describe the access (emulation later). */
 	if (!data)
 		return tern_snprintf(buf, size, "IFSC 0x%02x (%s%s)%s%s", iss & 0x3f, what, lvl,
 				     (iss & (1u << 10)) ? ", FAR not valid" : "",
 				     (iss & (1u << 7)) ? ", on stage-1 walk" : "");
-	return tern_snprintf(buf, size, "DFSC 0x%02x (%s%s), %s%s%s%s", iss & 0x3f, what, lvl,
-			     (iss & (1u << 6)) ? "write" : "read",
+	return tern_snprintf(buf, size, "DFSC 0x%02x (%s%s), %s%s%s%s%s", iss & 0x3f, what, lvl,
+			     (iss & (1u << 6)) ? "write" : "read", access,
 			     (iss & (1u << 8)) ? ", cache maintenance" : "",
 			     (iss & (1u << 10)) ? ", FAR not valid" : "",
 			     (iss & (1u << 7)) ? ", on stage-1 walk" : "");

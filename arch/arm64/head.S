@@ -113,6 +113,8 @@ apply_relocations:
 	add	x1, x1, :lo12:__image_start
 	ldr	x2, link_base
 	sub	x9, x1, x2		/* load offset */
+	adrp	x1, arm64_load_offset
+	str	x9, [x1, :lo12:arm64_load_offset]	/* for backtraces */
 	adrp	x3, __rela_start
 	add	x3, x3, :lo12:__rela_start
 	adrp	x4, __rela_end
@@ -170,6 +172,13 @@ invalidate_image:
 	isb
 	ret
 
+	.data
+	.balign	8
+	.globl	arm64_load_offset
+arm64_load_offset:
+	.quad	0
+
+	.text
 	.globl	arm64_park
 arm64_park:
 	msr	daifset, #0xf

@@ -35,7 +35,8 @@ static void dump_registers(const struct trap_frame *f)
 static noreturn void trap_unexpected(struct trap_frame *f, unsigned int vector)
 {
 	struct pcpu *cpu = arch_this_cpu();
-	enum trap_kind kind = TRAP_KIND(vector);
+	bool overflow = vector & TRAP_STACK_OVERFLOW;
+	enum trap_kind kind;
 	unsigned int ec = ESR_EC(f->esr);
 	char buf[160];
 
@@ -43,8 +44,14 @@ static noreturn void trap_unexpected(struct trap_frame *f, unsigned int vector)
 	if (cpu->arch.trap_depth++)
 		arch_cpu_halt();
 
+	vector &= TRAP_VECTORS - 1;
+	kind = TRAP_KIND(vector);
 	printk(LOG_ERR, "*** Unexpected trap on CPU %u: %s (vector %u)\n", cpu->id,
 	       trap_vector_name(vector), vector);
+	if (overflow)
+		printk(LOG_ERR, "  Stack overflow: SP %016lx is below this CPU's stack limit "
+		       "%016lx; dumping on the emergency stack\n",
+		       (unsigned long)f->sp, (unsigned long)cpu->arch.stack_limit);
 	/* ESR and FAR describe synchronous exceptions and SErrors only. */
 	if (kind == TRAP_SYNC || kind == TRAP_SERROR) {
 		esr_describe_iss(buf, sizeof(buf), f->esr);
@@ -60,9 +67,10 @@ static noreturn void trap_unexpected(struct trap_frame *f, unsigned int vector)
 	if (TRAP_GROUP(vector) != TRAP_FROM_EL2H)
 		printk(LOG_ERR, "  SP_EL0 %016lx  SP_EL1 %016lx\n",
 		       (unsigned long)read_sysreg(sp_el0), (unsigned long)read_sysreg(sp_el1));
-	/* The trapping instruction is frame #0, then its callers. */
-	if (TRAP_GROUP(vector) == TRAP_FROM_EL2H)
-		arm64_print_backtrace_from((uint64_t)(uintptr_t)f->fp_rec);
+	/* The trapping instruction is frame #0, then its callers (only tern's
+	 * own: a lower EL's frame pointer is a guest address). */
+	if (TRAP_GROUP(vector) == TRAP_FROM_EL2H || TRAP_GROUP(vector) == TRAP_FROM_EL2T)
+		arm64_print_backtrace(f->elr, f->x[29]);
 	printk(LOG_ERR, "*** CPU %u stopped\n", cpu->id);
 	arch_cpu_halt();
 }
@@ -72,7 +80,8 @@ void arm64_trap_entry(struct trap_frame *f, unsigned int vector)
 	enum trap_kind kind = TRAP_KIND(vector);
 	trap_handler_fn handler = NULL;
 
-	if (kind == TRAP_SYNC || kind == TRAP_SERROR)
+	/* After a stack overflow nothing may return to the broken stack. */
+	if (!(vector & TRAP_STACK_OVERFLOW) && (kind == TRAP_SYNC || kind == TRAP_SERROR))
 		handler = ec_handlers[ESR_EC(f->esr)];
 	if (!handler)
 		trap_unexpected(f, vector);

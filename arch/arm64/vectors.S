@@ -15,28 +15,68 @@
 	b	trap_common
 	.endm
 
+	/*
+	 * Traps taken at EL2 with SP_EL2 run on tern's own stack, which may be
+	 * the very thing that failed: pushing a frame into the guard page
+	 * below it would fault again, forever. So first compare SP with this
+	 * CPU's stack_limit, without touching memory through SP. SP_EL0 is
+	 * the one scratch register: tern never runs on it, and the guest's
+	 * SP_EL0 is saved before tern's own code runs (a world-switch rule).
+	 */
+	.macro vector_entry_el2h index
+	.balign 0x80
+	msr	sp_el0, x0
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_STACK_LIMIT]
+	cmp	sp, x0
+	mrs	x0, sp_el0
+	b.lo	9f
+	sub	sp, sp, #TRAP_FRAME_SIZE
+	stp	x0, x1, [sp, #TF_X0]
+	mov	x1, #\index
+	b	trap_common
+	/* Overflow: swap SP with the emergency stack's top using only x0
+	 * (three add/sub, no memory), save the broken SP in the frame and
+	 * go on as usual; the C side reports it and never returns. */
+9:	msr	sp_el0, x0
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_OVERFLOW_TOP]
+	add	sp, sp, x0
+	sub	x0, sp, x0		/* x0 = the broken SP */
+	sub	sp, sp, x0		/* SP = emergency stack top */
+	sub	sp, sp, #TRAP_FRAME_SIZE
+	stp	x30, x0, [sp, #TF_X30]	/* x30 and SP */
+	mrs	x0, sp_el0
+	stp	x0, x1, [sp, #TF_X0]
+	mov	x1, #(\index + TRAP_STACK_OVERFLOW_FLAG)
+	b	trap_save_rest
+	.endm
+
 	.section .text.vectors, "ax"
 	.balign 0x800			/* VBAR_EL2 ignores bits [10:0] */
 	.globl	arm64_el2_vectors
 arm64_el2_vectors:
-	vector_entry 0
+	vector_entry 0			/* EL2t: tern never runs on SP_EL0 */
 	vector_entry 1
 	vector_entry 2
 	vector_entry 3
-	vector_entry 4
-	vector_entry 5
-	vector_entry 6
-	vector_entry 7
-	vector_entry 8
+	vector_entry_el2h 4		/* EL2h: tern's own code */
+	vector_entry_el2h 5
+	vector_entry_el2h 6
+	vector_entry_el2h 7
+	vector_entry 8			/* lower EL, AArch64 */
 	vector_entry 9
 	vector_entry 10
 	vector_entry 11
-	vector_entry 12
+	vector_entry 12			/* lower EL, AArch32 */
 	vector_entry 13
 	vector_entry 14
 	vector_entry 15
 
 trap_common:
+	add	x0, sp, #TRAP_FRAME_SIZE	/* SP before the vector took its frame */
+	stp	x30, x0, [sp, #TF_X30]
+trap_save_rest:
 	stp	x2, x3, [sp, #TF_X0 + 2 * 8]
 	stp	x4, x5, [sp, #TF_X0 + 4 * 8]
 	stp	x6, x7, [sp, #TF_X0 + 6 * 8]
@@ -51,8 +91,6 @@ trap_common:
 	stp	x24, x25, [sp, #TF_X0 + 24 * 8]
 	stp	x26, x27, [sp, #TF_X0 + 26 * 8]
 	stp	x28, x29, [sp, #TF_X0 + 28 * 8]
-	add	x2, sp, #TRAP_FRAME_SIZE	/* SP before the vector took its frame */
-	stp	x30, x2, [sp, #TF_X0 + 30 * 8]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [sp, #TF_ELR]
@@ -85,7 +123,7 @@ trap_common:
 	ldp	x24, x25, [sp, #TF_X0 + 24 * 8]
 	ldp	x26, x27, [sp, #TF_X0 + 26 * 8]
 	ldp	x28, x29, [sp, #TF_X0 + 28 * 8]
-	ldr	x30, [sp, #TF_X0 + 30 * 8]
+	ldr	x30, [sp, #TF_X30]
 	add	sp, sp, #TRAP_FRAME_SIZE
 	eret
 	/* No speculation past ERET into whatever follows. */

@@ -2,12 +2,14 @@
  * The calling hart: tern's per-CPU pointer, waiting, halting, the host
  * capability check, and per-hart trap setup.
  */
+#include <stdatomic.h>
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/printk.h>
 #include <arch/csr.h>
 #include <arch/entry.h>
 #include <arch/isa.h>
+#include <arch/sbi.h>
 #include <arch/trap.h>
 
 const char arch_name[] = "riscv";
@@ -28,24 +30,61 @@ void arch_set_this_cpu(struct pcpu *cpu)
 	__asm__ volatile("mv tp, %0" : : "r"(cpu) : "memory");
 }
 
-/*
- * Zihintpause's pause, spelled as the fence it is encoded as (fence w, 0)
- * so that it assembles without the extension and runs as a harmless fence
- * on harts without it. It tells the hart (and QEMU) that this is a
- * spin-wait; it never sleeps, so waiters need no wake-up.
- */
-void arch_cpu_relax(void)
+/* Zihintpause's pause, spelled as the fence it is encoded as (fence w, 0)
+ * so that it assembles without the extension and is a harmless fence on
+ * harts without it. */
+static inline void pause_hint(void)
 {
 	__asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" : : : "memory");
 }
 
+/* Harts that may be in (or about to enter) WFI in arch_cpu_relax(). */
+static atomic_uint relax_sleepers;
+
 /*
- * Nothing to do: RISC-V has no event register like Arm's SEV/WFE, and
- * arch_cpu_relax() never sleeps, so a waiter sees the store it is waiting
- * for on its next poll. Sleeping waiters (WFI) would need an IPI here.
+ * A spin-wait that sleeps. A pure pause loop is wrong under QEMU -icount,
+ * where all harts share one thread and the spinning hart keeps it (the
+ * hart it waits for never runs), and it wastes power on hardware. RISC-V
+ * has no WFE/SEV, so the waiter sleeps in WFI with only the supervisor
+ * software interrupt enabled (sstatus.SIE stays 0: it wakes WFI but is
+ * never taken) and arch_cpu_wake_all() sends an SBI IPI.
+ *
+ * To never miss a wake-up, the calls alternate: the first only registers
+ * this hart as a sleeper and returns, so the caller re-checks its
+ * condition after registering (the fences pair with the waker's: either
+ * the waiter sees the new value or the waker sees the sleeper); the second
+ * sleeps and unregisters. An IPI that arrives before the WFI leaves SSIP
+ * pending, so the WFI returns at once.
  */
+void arch_cpu_relax(void)
+{
+	struct pcpu *cpu = arch_this_cpu();
+
+	if (!sbi_has_ipi()) {
+		pause_hint();
+		return;
+	}
+	if (!cpu->arch.relax_armed) {
+		cpu->arch.relax_armed = true;
+		atomic_fetch_add_explicit(&relax_sleepers, 1, memory_order_relaxed);
+		atomic_thread_fence(memory_order_seq_cst);
+		return;
+	}
+	csr_set(sie, SIE_SSIE);
+	__asm__ volatile("wfi" : : : "memory");
+	csr_clear(sie, SIE_SSIE);
+	csr_clear(sip, SIP_SSIP);
+	cpu->arch.relax_armed = false;
+	atomic_fetch_sub_explicit(&relax_sleepers, 1, memory_order_relaxed);
+}
+
+/* Only when some hart may sleep: an IPI costs a trip through firmware, and
+ * every spin_unlock() calls this. */
 void arch_cpu_wake_all(void)
 {
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&relax_sleepers, memory_order_relaxed))
+		sbi_send_ipi_all();
 }
 
 noreturn void arch_cpu_halt(void)
@@ -103,6 +142,10 @@ void arch_cpu_init(struct pcpu *cpu)
 	cpu->arch.emergency_sp = riscv_emergency_stack_top(cpu->id);
 	/* sscratch = 0 will mean "trapped from HS-mode" once guests run. */
 	csr_write(sscratch, 0);
+	/* tern has no FP or vector code: with FS/VS Off, a stray FP
+	 * instruction traps instead of corrupting a guest's registers, and
+	 * the lazy FP switch for guests starts from a known state. */
+	csr_clear(sstatus, SSTATUS_FS | SSTATUS_VS);
 
 	/* Probed rather than assumed: core may run this before
 	 * arch_check_host() has refused a hart without H, and touching an H

@@ -93,7 +93,18 @@ static bool probed(atomic_int *state, unsigned long ext)
 	return s == PROBE_PRESENT;
 }
 
-static atomic_int hsm_state, srst_state, dbcn_state;
+static atomic_int hsm_state, srst_state, dbcn_state, ipi_state;
+
+bool sbi_has_ipi(void)
+{
+	return probed(&ipi_state, SBI_EXT_IPI);
+}
+
+void sbi_send_ipi_all(void)
+{
+	/* hart_mask_base = -1: every hart, whatever the mask says. */
+	sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0, -1UL, 0);
+}
 
 int arch_start_cpu(struct pcpu *cpu, const struct platform *p)
 {

@@ -33,6 +33,11 @@ struct pt_geometry {
 	unsigned int block_min_level; /* shallowest level that may hold a leaf */
 };
 
+/*
+ * An all-zero entry must be invalid (tables come zeroed). Splitting a block
+ * rebuilds its leaves as leaf(addr(block), prot(block)), so prot() must
+ * report every attribute leaf() encodes.
+ */
 struct pt_format {
 	const struct pt_geometry *geo;
 	pte_t (*table)(paddr_t next);                         /* table descriptor */
@@ -68,16 +73,20 @@ void pt_destroy(struct pgtable *pt); /* frees every table, root included */
 
 /*
  * Map [va, va + size) to pa with prot, using the largest leaves alignment
- * allows. All three must be page aligned. Fails with -E_EXIST, changing
- * nothing, when any page of the range is already mapped.
+ * allows. All three must be page aligned, and prot must include one of
+ * PT_RWX. Fails with -E_EXIST, changing nothing, when any page of the range
+ * is already mapped (even identically); with -E_NOMEM, changing nothing.
  */
 int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size, unsigned int prot);
 
-/* Remove every mapping in the range; blocks that straddle its ends are split. */
+/* Remove every mapping in the range; blocks that straddle its ends are split.
+ * On -E_NOMEM nothing is unmapped (a block may have become equivalent smaller
+ * leaves). Emptied tables stay linked until pt_destroy. */
 int pt_unmap(struct pgtable *pt, uint64_t va, uint64_t size);
 
 /* Change the permissions of mapped pages in the range (splitting blocks);
- * holes are left as they are. */
+ * holes are left as they are. prot is PT_RWX bits only (not none): the
+ * memory type (PT_DEVICE) of each page is kept. -E_NOMEM as pt_unmap. */
 int pt_protect(struct pgtable *pt, uint64_t va, uint64_t size, unsigned int prot);
 
 /* Translate va. Returns false if unmapped; else the output address of va, the

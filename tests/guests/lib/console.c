@@ -107,34 +107,14 @@ static int stdout_node(const void *fdt)
 	return fdt_path_offset_namelen(fdt, path, len);
 }
 
-/*
- * The UART's address from "reg" in its parent's #address-cells. Bus
- * "ranges" are taken as identity: true of the virt boards (an empty
- * "ranges;" on riscv's /soc), and a guest's DT is built by tern anyway.
- */
-static bool uart_address(const void *fdt, int node, uintptr_t *base)
-{
-	int parent = fdt_parent_offset(fdt, node);
-	int cells = parent >= 0 ? fdt_address_cells(fdt, parent) : -1;
-	int len;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	uint64_t addr;
-
-	if (!reg || cells < 1 || cells > 2 || len < cells * 4)
-		return false;
-	addr = fdt32_to_cpu(reg[0]);
-	if (cells == 2)
-		addr = (addr << 32) | fdt32_to_cpu(reg[1]);
-	*base = (uintptr_t)addr;
-	return true;
-}
-
 bool console_init(const void *fdt)
 {
 	int node = stdout_node(fdt);
+	uint64_t base;
 
-	if (node < 0 || !fdt_node_enabled(fdt, node) || !uart_address(fdt, node, &uart.base))
+	if (node < 0 || !fdt_node_enabled(fdt, node) || !fdt_reg_address(fdt, node, &base))
 		return false;
+	uart.base = (uintptr_t)base;
 	if (!fdt_node_check_compatible(fdt, node, "arm,pl011")) {
 		uart.kind = UART_PL011;
 	} else if (!fdt_node_check_compatible(fdt, node, "ns16550a") ||

@@ -75,8 +75,8 @@ unsigned long this_cpu_hwid(void);
 /*
  * Start CPU number cpu (an index above) running fn(arg) on its own stack,
  * through PSCI CPU_ON / SBI HART_START. Returns the firmware's status as is
- * (PSCI or SBI error code; 0 is success). When fn returns, the CPU stops
- * itself (cpu_stop()).
+ * (PSCI or SBI error code; 0 is success), or -1 for an index not in the DT.
+ * When fn returns, the CPU stops itself (cpu_stop()).
  */
 long cpu_start(int cpu, void (*fn)(void *), void *arg);
 /* Where cpu_start() has the firmware enter a CPU (lib/<arch>/head.S); a

@@ -12,6 +12,8 @@ bool console_init(const void *fdt);
 
 /* A node counts unless its "status" says otherwise. */
 bool fdt_node_enabled(const void *fdt, int node);
+/* The node's first "reg" address; false if it has none we can read. */
+bool fdt_reg_address(const void *fdt, int node, uint64_t *addr);
 
 /* Stop this CPU for good with interrupts masked (arch.c). */
 noreturn void halt_forever(void);

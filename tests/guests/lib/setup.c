@@ -53,31 +53,9 @@ int boot_cpu(void)
 	return boot_index;
 }
 
-/* A node's "reg" as one number of #address-cells of its parent (1 or 2). */
-static bool read_reg(const void *dt, int node, int cells, uint64_t *out)
-{
-	int len;
-	const fdt32_t *reg = fdt_getprop(dt, node, "reg", &len);
-
-	if (!reg || cells < 1 || cells > 2 || len < cells * 4)
-		return false;
-	*out = fdt32_to_cpu(reg[0]);
-	if (cells == 2)
-		*out = (*out << 32) | fdt32_to_cpu(reg[1]);
-	return true;
-}
-
-bool fdt_node_enabled(const void *dt, int node)
-{
-	const char *status = fdt_getprop(dt, node, "status", NULL);
-
-	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
-}
-
 static void find_cpus(unsigned long boot_hwid)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus");
-	int cells = fdt_address_cells(fdt, cpus);
 	int node;
 
 	if (cpus < 0)
@@ -88,7 +66,7 @@ static void find_cpus(unsigned long boot_hwid)
 
 		if (!type || strcmp(type, "cpu") || !fdt_node_enabled(fdt, node))
 			continue;
-		if (!read_reg(fdt, node, cells, &reg) || nr_cpus == MAX_CPUS)
+		if (!fdt_reg_address(fdt, node, &reg) || nr_cpus == MAX_CPUS)
 			continue;
 		if (reg == boot_hwid)
 			boot_index = nr_cpus;

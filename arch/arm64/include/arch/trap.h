@@ -7,6 +7,8 @@
 
 #include <tern/types.h>
 
+struct pcpu;
+
 /*
  * The layout is the assembly's (offsets come from asm-offsets.c). fp_rec is an
  * AArch64 frame record {x29, ELR} that the vector links x29 to, so a
@@ -38,6 +40,14 @@ enum trap_group {
 #define TRAP_VECTORS 16
 #define TRAP_KIND(vector) ((enum trap_kind)((vector) & 3))
 #define TRAP_GROUP(vector) ((enum trap_group)(((vector) >> 2) & 3))
+/* Added to the vector number when the EL2h entry found SP below the
+ * stack's limit and moved to the CPU's emergency stack. */
+#define TRAP_STACK_OVERFLOW 16
+
+/* Stack left below which an EL2h trap counts as a stack overflow, and the
+ * size of each CPU's emergency stack for dumping one. */
+#define TRAP_STACK_MARGIN 1024
+#define TRAP_OVERFLOW_STACK_SIZE 4096
 
 /* What a handler asks the vector to do next. */
 enum trap_action {
@@ -48,8 +58,12 @@ enum trap_action {
 /* The one C entry of every vector. */
 void arm64_trap_entry(struct trap_frame *f, unsigned int vector);
 
-/* Print the frame-pointer chain from fp on this CPU's stack. */
-void arm64_print_backtrace_from(uint64_t fp);
+/* Print pc (if not 0) as frame #0, then the frame-pointer chain from fp on
+ * this CPU's stack. */
+void arm64_print_backtrace(uint64_t pc, uint64_t fp);
+
+/* Set this CPU's stack_limit and overflow_top (cpu.c). */
+void arm64_trap_stack_init(struct pcpu *cpu);
 
 /* Walk AArch64 frame records {next fp, lr} starting at fp while each record
  * lies in [lo, hi), is 16-byte aligned and above the previous one; store up
@@ -59,5 +73,9 @@ unsigned int arm64_fp_walk(uintptr_t fp, uintptr_t lo, uintptr_t hi, uint64_t *p
 			   unsigned int max);
 
 extern char arm64_el2_vectors[];
+
+/* Runtime minus link address of the image, set by head.S (0 when the
+ * loader used the link address, as QEMU does). */
+extern uint64_t arm64_load_offset;
 
 #endif

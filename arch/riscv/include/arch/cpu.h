@@ -21,6 +21,9 @@ struct arch_pcpu {
 	/* Traps being handled on this hart: a fault inside the handler must
 	 * not recurse forever. */
 	unsigned int trap_depth;
+	/* Counted in the waiters arch_cpu_wake_all() must interrupt (see
+	 * arch_cpu_relax). */
+	bool relax_armed;
 };
 
 #endif

@@ -17,7 +17,13 @@
 #define SSTATUS_SIE _UL(0x2)
 #define SSTATUS_SPIE _UL(0x20)
 #define SSTATUS_SPP _UL(0x100)
+#define SSTATUS_FS _UL(0x6000)
+#define SSTATUS_VS _UL(0x600)
 #define SSTATUS_SUM _UL(0x40000)
+
+/* sie / sip: supervisor software interrupt (an SBI IPI) */
+#define SIE_SSIE _UL(0x2)
+#define SIP_SSIP _UL(0x2)
 
 /* scause: the top bit says interrupt; the rest is the cause code. */
 #define SCAUSE_INTERRUPT (_UL(1) << 63)

@@ -9,6 +9,7 @@
 
 /* Extension IDs (SBI spec v2.0). */
 #define SBI_EXT_BASE 0x10
+#define SBI_EXT_IPI 0x735049UL
 #define SBI_EXT_HSM 0x48534DUL
 #define SBI_EXT_SRST 0x53525354UL
 #define SBI_EXT_DBCN 0x4442434EUL
@@ -19,6 +20,8 @@
 /* BASE functions */
 #define SBI_BASE_GET_SPEC_VERSION 0
 #define SBI_BASE_PROBE_EXTENSION 3
+/* IPI functions */
+#define SBI_IPI_SEND_IPI 0
 /* HSM functions */
 #define SBI_HSM_HART_START 0
 /* SRST */
@@ -56,5 +59,10 @@ unsigned long sbi_spec_version(void);
 bool sbi_probe_extension(unsigned long ext);
 /* An SBI error code as a negative E_* (include/tern/errno.h). */
 int sbi_error_to_errno(long error);
+
+/* Whether firmware can send supervisor software interrupts (IPI extension),
+ * and sending one to every hart. */
+bool sbi_has_ipi(void);
+void sbi_send_ipi_all(void);
 
 #endif

@@ -48,7 +48,7 @@ void arch_setup(const void *fdt)
 	if (p && len == 4)
 		timebase = fdt32_to_cpu(*p);
 	else if (p && len == 8)
-		timebase = fdt64_to_cpu(*(const fdt64_t *)p);
+		timebase = fdt64_ld((const fdt64_t *)p); /* only 4-byte aligned */
 	if (!timebase)
 		timebase = 10000000; /* QEMU virt's, so waits still end */
 }
