@@ -56,7 +56,7 @@ class ManifestError(Exception):
 class Test:
     name: str
     arch: str
-    kernel: str
+    kernel: str | None
     qemu: list
     bios: str | None = None
     append: str | None = None
@@ -67,9 +67,12 @@ class Test:
     until: re.Pattern | None = None
     summary: bool = False
     requires: list = field(default_factory=list)
+    send: list = field(default_factory=list)  # (regex, text) pairs, in order
 
     def command(self):
-        cmd = [QEMU[self.arch], *self.qemu, *QEMU_FIXED_ARGS, "-kernel", str(repo_path(self.kernel))]
+        cmd = [QEMU[self.arch], *self.qemu, *QEMU_FIXED_ARGS]
+        if self.kernel:
+            cmd += ["-kernel", str(repo_path(self.kernel))]
         if self.bios:
             cmd += ["-bios", bios_arg(self.bios)]
         if self.dtb:
@@ -106,9 +109,9 @@ def bios_arg(bios):
 FIELDS = {
     "name": str, "arch": str, "kernel": str, "qemu": str, "bios": str, "append": str,
     "dtb": str, "timeout": (int, float), "expect": list, "reject": list, "until": str,
-    "summary": bool, "requires": list,
+    "summary": bool, "requires": list, "send": list,
 }
-REQUIRED = ("name", "arch", "kernel")
+REQUIRED = ("name", "arch")
 
 
 def compile_regex(name, key, text):
@@ -140,12 +143,17 @@ def parse_test(i, raw):
     for key in ("requires",):
         if not all(isinstance(p, str) for p in raw.get(key, [])):
             raise ManifestError(f"{name}: {key} entries must be strings")
+    send = []
+    for pair in raw.get("send", []):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            raise ManifestError(f"{name}: send entries are [regex, text] pairs")
+        send.append((compile_regex(name, "send", pair[0]), pair[1]))
     try:
         qemu = shlex.split(raw.get("qemu", ""))
     except ValueError as e:
         raise ManifestError(f"{name}: cannot split qemu arguments: {e}") from None
     return Test(
-        name=name, arch=arch, kernel=raw["kernel"], qemu=qemu, bios=raw.get("bios"),
+        name=name, arch=arch, kernel=raw.get("kernel"), qemu=qemu, send=send, bios=raw.get("bios"),
         append=raw.get("append"), dtb=raw.get("dtb"),
         timeout=float(raw.get("timeout", DEFAULT_TIMEOUT)),
         expect=[compile_regex(name, "expect", r) for r in raw.get("expect", [])],
@@ -219,7 +227,8 @@ class Streamer:
 def run_qemu(test, streamer):
     """Runs the test's QEMU. Returns (output, how it ended, exit code): ended is
     "exited", "until" (stopped after the until pattern appeared) or "timeout"."""
-    proc = subprocess.Popen(test.command(), cwd=REPO, stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(test.command(), cwd=REPO,
+                            stdin=subprocess.PIPE if test.send else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     with live_lock:
@@ -228,6 +237,8 @@ def run_qemu(test, streamer):
     text = held_cr = ""
     deadline = time.monotonic() + test.timeout
     ended = None
+    pending = list(test.send)
+    sent_at = 0  # the next send pattern is looked for after the last match
     fd = proc.stdout.fileno()
     try:
         while ended is None:
@@ -253,6 +264,13 @@ def run_qemu(test, streamer):
             text += new
             if streamer:
                 streamer.write(new)
+            while pending:
+                m = pending[0][0].search(text, sent_at)
+                if not m:
+                    break
+                sent_at = m.end()
+                proc.stdin.write(pending.pop(0)[1].encode())
+                proc.stdin.flush()
             if test.until and test.until.search(text, start):
                 ended = "until"
     finally:
@@ -322,7 +340,7 @@ def run_test(test, verbose, prefixed):
     log = LOG_DIR / f"{test.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = test.command()
-    if not repo_path(test.kernel).exists():
+    if test.kernel and not repo_path(test.kernel).exists():
         result = Result(test, "FAIL", [f"kernel {test.kernel} does not exist (built yet?)"])
     else:
         try:
