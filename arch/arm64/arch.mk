@@ -20,6 +20,7 @@ arch-y := \
 	arch/arm64/trap.c \
 	arch/arm64/esr_decode.c \
 	arch/arm64/backtrace.c \
+	arch/arm64/frame_walk.c \
 	arch/arm64/cpu.c \
 	arch/arm64/mmu.c \
 	arch/arm64/pte.c \

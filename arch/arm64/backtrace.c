@@ -1,8 +1,6 @@
 /*
- * Frame-pointer backtraces. tern is built with -fno-omit-frame-pointer, so
- * x29 always points at an AArch64 frame record {caller's x29, return
- * address}; head.S ends the chain with x29 = 0. A trap frame carries its own
- * record {interrupted x29, ELR}, so the chain runs through traps too.
+ * Printing frame-pointer backtraces of tern's own code, on this CPU's
+ * stack (the walk itself is frame_walk.c).
  */
 #include <arch/trap.h>
 #include <tern/arch.h>
@@ -12,27 +10,6 @@
 #include <tern/printk.h>
 
 #define BACKTRACE_MAX 32
-
-unsigned int arm64_fp_walk(uintptr_t fp, uintptr_t lo, uintptr_t hi, uint64_t *pcs,
-			   unsigned int max)
-{
-	unsigned int n = 0;
-
-	/* Every check guards against a corrupted chain: stay inside the
-	 * stack, stay aligned, and move strictly up so the walk ends. */
-	while (n < max && fp && (fp & 15) == 0 && fp >= lo && fp <= hi - 16) {
-		const uint64_t *rec = (const uint64_t *)fp;
-		uintptr_t next = (uintptr_t)rec[0];
-
-		if (rec[1] == 0)
-			break;
-		pcs[n++] = rec[1];
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-	return n;
-}
 
 /* This CPU's stack bounds, from cpu_stacks[] rather than pcpu.stack_top
  * (core sets the boot CPU's, possibly after an early trap), less the

@@ -66,9 +66,8 @@ const char *arch_check_host(const struct platform *p)
 	if (!arm64_at_el2())
 		return "tern runs at EL2, but was entered at EL1: start QEMU with "
 		       "-M virt,virtualization=on (or boot it from EL2 firmware)";
-	/* Guests run AArch64 at EL1: ID_AA64PFR0_EL1.EL1 is 1 (AArch64 only)
-	 * or 2 (AArch64 and AArch32). */
-	if (((pfr0 >> 4) & 0xf) == 0)
+	/* Guests run AArch64 at EL1. */
+	if (ID_AA64PFR0_EL1(pfr0) == 0)
 		return "this CPU cannot run AArch64 at EL1, so tern cannot host arm64 guests";
 	return NULL;
 }
@@ -101,12 +100,9 @@ void arm64_trap_stack_init(struct pcpu *cpu)
 
 void arch_cpu_init(struct pcpu *cpu)
 {
+	(void)cpu; /* its arch fields are written in arm64_cpu_mmu_on() */
 	if (!arm64_at_el2())
 		return; /* arch_check_host() has said why: touch nothing */
-
-	cpu->arch.mpidr = read_sysreg(mpidr_el1);
-	cpu->arch.trap_depth = 0;
-	arm64_trap_stack_init(cpu);
 
 	write_sysreg(vbar_el2, arm64_el2_vectors);
 	/* No guest yet: EL1 is AArch64, nothing is virtualized or routed to
@@ -127,6 +123,19 @@ void arch_cpu_init(struct pcpu *cpu)
 					  (11UL << CNTHCTL_EVNTI_SHIFT));
 	write_sysreg(cntvoff_el2, 0);
 	isb();
+}
+
+/*
+ * The arch part of struct pcpu is written only once this CPU's caches are
+ * on (from arch_mmu_enable()): a secondary's caches-off store would go
+ * around a stale copy of the line another CPU may hold, and be lost.
+ * Until then stack_limit is 0, which turns the overflow check off; no
+ * guard page exists before the MMU is on anyway.
+ */
+void arm64_cpu_mmu_on(struct pcpu *cpu)
+{
+	cpu->arch.mpidr = read_sysreg(mpidr_el1);
+	arm64_trap_stack_init(cpu);
 }
 
 uint64_t arch_timer_freq(void)

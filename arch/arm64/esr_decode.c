@@ -133,10 +133,18 @@ static int describe_abort(char *buf, size_t size, uint64_t esr, bool data)
 		tern_snprintf(lvl, sizeof(lvl), ", level %u", level);
 	/* ISV: SAS (size) and SRT (register) describe the access; only
 	 * single-register loads and stores have them. */
-	if (data && (iss & (1u << 24)))
-		tern_snprintf(access, sizeof(access), " of %u byte%s via %s%u", 1u << ((iss >> 22) & 3),
-			      ((iss >> 22) & 3) ? "s" : "", (iss & (1u << 15)) ? "x" : "w",
-			      (iss >> 16) & 0x1f);
+	if (data && (iss & (1u << 24))) {
+		unsigned int srt = (iss >> 16) & 0x1f, bytes = 1u << ((iss >> 22) & 3);
+		char reg[8];
+
+		/* SF: 64-bit register; register 31 is the zero register here. */
+		if (srt == 31)
+			tern_snprintf(reg, sizeof(reg), "%s", (iss & (1u << 15)) ? "xzr" : "wzr");
+		else
+			tern_snprintf(reg, sizeof(reg), "%c%u", (iss & (1u << 15)) ? 'x' : 'w', srt);
+		tern_snprintf(access, sizeof(access), " of %u byte%s via %s", bytes,
+			      bytes == 1 ? "" : "s", reg);
+	}
 	/* FnV: FAR is not valid; S1PTW: the fault hit a stage-1 table walk
 	 * (stage 2 only); ISV: SAS/SRT describe the access (emulation later). */
 	if (!data)

@@ -36,17 +36,14 @@ primary_entry:
 	mov	x19, x0			/* the DTB, for tern_main */
 	msr	daifset, #0xf
 
-	/* At EL2 put SCTLR_EL2 in a known state (MMU and caches off, little
-	 * endian, whatever the loader left). At EL1 (QEMU without
-	 * virtualization=on) leave every EL2 register alone: they would
-	 * UNDEF with no vectors to catch it, and core must still get to print
-	 * arch_check_host()'s explanation. */
+	/* At EL2 reset what the loader may have left (el2_reset_state). At
+	 * EL1 (QEMU without virtualization=on) leave every EL2 register
+	 * alone: they would UNDEF with no vectors to catch it, and core must
+	 * still get to print arch_check_host()'s explanation. */
 	mrs	x20, CurrentEL
 	cmp	x20, #CURRENTEL_EL2
 	b.ne	1f
-	ldr	x1, =SCTLR_EL2_RES1
-	msr	sctlr_el2, x1
-	isb
+	bl	el2_reset_state
 1:
 	bl	apply_relocations
 	bl	zero_bss
@@ -68,9 +65,8 @@ primary_entry:
 	msr	vbar_el2, x1
 	isb
 2:
-	/* A zero frame record ends every backtrace. */
+	/* x29 = 0 ends every frame-pointer chain. */
 	mov	x29, xzr
-	mov	x30, xzr
 	mov	x0, x19
 	mrs	x1, mpidr_el1
 	ldr	x2, =MPIDR_HWID_MASK
@@ -85,9 +81,7 @@ primary_entry:
 	.globl	arm64_secondary_entry
 arm64_secondary_entry:
 	msr	daifset, #0xf
-	ldr	x1, =SCTLR_EL2_RES1
-	msr	sctlr_el2, x1
-	isb
+	bl	el2_reset_state
 	ldr	x1, [x0, #PCPU_STACK_TOP]
 	mov	sp, x1
 	msr	tpidr_el2, x0
@@ -96,9 +90,23 @@ arm64_secondary_entry:
 	msr	vbar_el2, x1
 	isb
 	mov	x29, xzr
-	mov	x30, xzr
 	bl	tern_secondary_main
 	b	arm64_park
+
+/*
+ * EL2 as tern expects it, whatever the loader left: HCR_EL2.E2H = 0 first,
+ * since it decides the layout of SCTLR_EL2 and friends (non-VHE), then
+ * SCTLR_EL2 with only its RES1 bits (MMU and caches off, little endian).
+ * Clobbers x1.
+ */
+el2_reset_state:
+	ldr	x1, =HCR_RW
+	msr	hcr_el2, x1
+	isb
+	ldr	x1, =SCTLR_EL2_RES1
+	msr	sctlr_el2, x1
+	isb
+	ret
 
 /*
  * tern is linked -pie: every absolute address in data is an

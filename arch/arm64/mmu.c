@@ -5,10 +5,10 @@
  */
 #include <arch/pte.h>
 #include <arch/sysreg.h>
+#include <arch/trap.h>
 #include <generated/config.h>
 #include <tern/arch.h>
-#include <tern/console.h> /* sections.h needs struct uart_ops complete */
-#include <tern/sections.h>
+#include <tern/cpu.h>
 
 /* ID_AA64MMFR0_EL1.PARange -> physical address bits. 52 needs LPA/LPA2
  * descriptors, which tern's 4 KiB format does not use: cap at 48. */
@@ -44,16 +44,45 @@ const struct pt_format *arch_host_pt_format(const struct platform *p)
 	return host_format();
 }
 
+static uintptr_t dcache_line_size(void)
+{
+	return 4UL << CTR_DMINLINE(read_sysreg(ctr_el0));
+}
+
+/* Discard (not write back) cached copies of [base, base+size) everywhere
+ * in the inner shareable domain. */
+static void dcache_inval(uintptr_t base, size_t size)
+{
+	uintptr_t line = dcache_line_size();
+
+	for (uintptr_t p = ALIGN_DOWN(base, line); p < base + size; p += line)
+		__asm__ volatile("dc ivac, %0" : : "r"(p) : "memory");
+	dsb(sy);
+}
+
 void arch_mmu_enable(paddr_t root)
 {
 	const struct pt_format *fmt = host_format();
 	unsigned int ps = ID_AA64MMFR0_PARANGE(read_sysreg(id_aa64mmfr0_el1));
+	struct pcpu *cpu = arch_this_cpu();
 	uint64_t tcr, sctlr;
 
 	if (!arm64_at_el2())
 		return; /* arch_check_host() has said why */
 	if (ps > 5)
 		ps = 5; /* 48 bits, see parange_bits() */
+
+	/*
+	 * This CPU has run on its stack with caches off, so the live frames
+	 * are in memory. Another CPU, already caching, may have pulled (by
+	 * speculation) older copies of those lines; once this CPU caches, a
+	 * coherent read could return them. Nobody else writes this stack, so
+	 * discarding every cached copy is safe, but only while this CPU's own
+	 * caches are still off.
+	 */
+	sctlr = read_sysreg(sctlr_el2);
+	if (!(sctlr & SCTLR_M))
+		dcache_inval((uintptr_t)cpu_stacks[cpu->id], STACK_SIZE);
 
 	/* Table walks are cacheable and inner shareable, so tables that core
 	 * writes with caches on (on any CPU) are seen without maintenance. */
@@ -72,16 +101,12 @@ void arch_mmu_enable(paddr_t root)
 
 	/* WXN: a writable mapping is never executable, whatever the tables say.
 	 * SA: a misaligned SP faults at once instead of corrupting frames. */
-	sctlr = read_sysreg(sctlr_el2);
 	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_WXN | SCTLR_SA;
 	sctlr &= ~SCTLR_EE;
 	write_sysreg(sctlr_el2, sctlr);
 	isb();
-}
 
-static uintptr_t dcache_line_size(void)
-{
-	return 4UL << CTR_DMINLINE(read_sysreg(ctr_el0));
+	arm64_cpu_mmu_on(cpu);
 }
 
 void arch_dcache_clean_inval(uintptr_t base, size_t size)

@@ -8,7 +8,6 @@
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/errno.h>
-#include <tern/console.h> /* sections.h needs struct uart_ops complete */
 #include <tern/sections.h>
 
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
@@ -26,9 +25,9 @@
 #define PSCI_DISABLED -8
 #define PSCI_INVALID_ADDRESS -9
 
-
 /* The conduit, remembered from the platform for arch_system_off(), which
- * gets none. Written by the boot CPU only (arch_check_host() and arch_start_cpu()). */
+ * gets none. Written by the boot CPU only, from arch_check_host() and
+ * arch_start_cpu(). */
 static enum psci_conduit psci_conduit = PSCI_CONDUIT_NONE;
 
 void arm64_psci_init(const struct platform *p)

@@ -3,6 +3,7 @@
  * of a trap nobody expected. Today every trap is unexpected (tern runs no
  * guests yet); guest exits will fill ec_handlers[].
  */
+#include <stdatomic.h>
 #include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <arch/trap.h>
@@ -18,6 +19,31 @@ typedef enum trap_action (*trap_handler_fn)(struct trap_frame *f, unsigned int v
  * guests exist: nothing tern does itself is meant to trap.
  */
 static const trap_handler_fn ec_handlers[ESR_EC_COUNT] = { NULL };
+
+/*
+ * One CPU's dump at a time, so two CPUs' lines do not interleave. The
+ * holder may itself be dead (a fault inside the dump stops it quietly), so
+ * waiting is bounded by a second of counter time; then print anyway.
+ */
+static atomic_flag dump_lock = ATOMIC_FLAG_INIT;
+
+static bool dump_lock_take(void)
+{
+	uint64_t start = read_sysreg(cntpct_el0), second = read_sysreg(cntfrq_el0);
+
+	while (atomic_flag_test_and_set_explicit(&dump_lock, memory_order_acquire)) {
+		if (read_sysreg(cntpct_el0) - start > second)
+			return false;
+		arch_cpu_relax();
+	}
+	return true;
+}
+
+static void dump_lock_release(void)
+{
+	atomic_flag_clear_explicit(&dump_lock, memory_order_release);
+	arch_cpu_wake_all();
+}
 
 static void dump_registers(const struct trap_frame *f)
 {
@@ -38,11 +64,13 @@ static noreturn void trap_unexpected(struct trap_frame *f, unsigned int vector)
 	bool overflow = vector & TRAP_STACK_OVERFLOW;
 	enum trap_kind kind;
 	unsigned int ec = ESR_EC(f->esr);
+	bool locked;
 	char buf[160];
 
 	/* A fault while dumping would re-enter here forever: stop quietly. */
 	if (cpu->arch.trap_depth++)
 		arch_cpu_halt();
+	locked = dump_lock_take();
 
 	vector &= TRAP_VECTORS - 1;
 	kind = TRAP_KIND(vector);
@@ -72,6 +100,8 @@ static noreturn void trap_unexpected(struct trap_frame *f, unsigned int vector)
 	if (TRAP_GROUP(vector) == TRAP_FROM_EL2H || TRAP_GROUP(vector) == TRAP_FROM_EL2T)
 		arm64_print_backtrace(f->elr, f->x[29]);
 	printk(LOG_ERR, "*** CPU %u stopped\n", cpu->id);
+	if (locked)
+		dump_lock_release();
 	arch_cpu_halt();
 }
 

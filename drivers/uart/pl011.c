@@ -4,7 +4,6 @@
  * (tern runs identity mapped); every register is accessed as 32 bits.
  */
 #include <tern/console.h>
-#include <tern/errno.h>
 
 #define UARTDR 0x00
 #define UARTFR 0x18

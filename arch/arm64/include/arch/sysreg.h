@@ -55,7 +55,7 @@
 
 /* ID registers */
 #define ID_AA64MMFR0_PARANGE(v) ((v) & 0xf)
-#define ID_AA64PFR0_EL2(v) (((v) >> 8) & 0xf)
+#define ID_AA64PFR0_EL1(v) (((v) >> 4) & 0xf) /* 1: AArch64, 2: also AArch32 */
 #define ID_AA64DFR0_PMUVER(v) (((v) >> 8) & 0xf)
 #define PMCR_N(v) (((v) >> 11) & 0x1f)
 

@@ -64,6 +64,8 @@ void arm64_print_backtrace(uint64_t pc, uint64_t fp);
 
 /* Set this CPU's stack_limit and overflow_top (cpu.c). */
 void arm64_trap_stack_init(struct pcpu *cpu);
+/* Per-CPU state written once this CPU's MMU and caches are on (cpu.c). */
+void arm64_cpu_mmu_on(struct pcpu *cpu);
 
 /* Walk AArch64 frame records {next fp, lr} starting at fp while each record
  * lies in [lo, hi), is 16-byte aligned and above the previous one; store up
