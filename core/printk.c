@@ -8,11 +8,15 @@
 #include <stdarg.h>
 #include <generated/config.h>
 #include <tern/console.h>
+#include <tern/cpu.h>
 #include <tern/printk.h>
 #include <tern/spinlock.h>
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 static bool console_locking;
+/* The CPU holding console_lock, or -1: a trap or panic() on a CPU that was
+ * in the middle of printing must still get its report out. */
+static atomic_int console_owner = -1;
 
 void printk_enable_locking(void)
 {
@@ -29,11 +33,20 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	n = tern_vsnprintf(line, sizeof(line), fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	if (console_locking)
-		spin_lock(&console_lock);
+	if (!console_locking) {
+		console_write(line, (size_t)n);
+		return;
+	}
+	int me = (int)this_cpu()->id;
+	if (atomic_load(&console_owner) == me) {
+		console_write(line, (size_t)n); /* re-entered from a trap: no deadlock */
+		return;
+	}
+	spin_lock(&console_lock);
+	atomic_store(&console_owner, me);
 	console_write(line, (size_t)n);
-	if (console_locking)
-		spin_unlock(&console_lock);
+	atomic_store(&console_owner, -1);
+	spin_unlock(&console_lock);
 }
 
 void printk(enum log_level lvl, const char *fmt, ...)

@@ -7,7 +7,6 @@
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/page_alloc.h>
-#include <tern/console.h> /* sections.h needs struct uart_ops complete */
 #include <tern/printk.h>
 #include <tern/sections.h>
 #include <arch/entry.h>

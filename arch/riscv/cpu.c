@@ -3,6 +3,7 @@
  * capability check, and per-hart trap setup.
  */
 #include <stdatomic.h>
+#include <string.h>
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/printk.h>
@@ -106,6 +107,8 @@ const char *arch_check_host(const struct platform *p)
 	for (unsigned int i = 0; i < p->nr_cpus; i++) {
 		const struct plat_cpu *c = &p->cpus[i];
 		unsigned long hart = (unsigned long)c->hwid;
+		/* Long ISA strings are cut to keep the sentence readable. */
+		const char *more = c->isa && strlen(c->isa) > 64 ? "..." : "";
 
 		if (!c->isa) {
 			tern_snprintf(why, sizeof(why),
@@ -116,17 +119,17 @@ const char *arch_check_host(const struct platform *p)
 		}
 		if (riscv_isa_xlen(c->isa) != 64) {
 			tern_snprintf(why, sizeof(why),
-				      "hart %lu is not rv64 (riscv,isa = %.64s): tern runs on "
+				      "hart %lu is not rv64 (riscv,isa = %.64s%s): tern runs on "
 				      "64-bit RISC-V harts only",
-				      hart, c->isa);
+				      hart, c->isa, more);
 			return why;
 		}
 		if (!riscv_isa_has(c->isa, 'h')) {
 			tern_snprintf(why, sizeof(why),
-				      "hart %lu has no H extension (riscv,isa = %.64s): tern needs "
-				      "the hypervisor extension: use QEMU -cpu rv64 (h=on) or a "
-				      "CPU with H",
-				      hart, c->isa);
+				      "hart %lu has no H extension (riscv,isa = %.64s%s): tern "
+				      "needs the hypervisor extension: use QEMU -cpu rv64 (h=on) "
+				      "or a CPU with H",
+				      hart, c->isa, more);
 			return why;
 		}
 	}

@@ -11,7 +11,11 @@
  * is reached PC-relatively with lla.
  */
 #include <arch/csr.h>
+#include <arch/sbi.h>
 #include <generated/asm-offsets.h>
+
+/* The only relocation type of a static PIE (RISC-V ELF psABI). */
+#define R_RISCV_RELATIVE 3
 
 	.section .head.text, "ax"
 
@@ -128,11 +132,12 @@ primary_entry:
 riscv_secondary_entry:
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
-	lla	t0, riscv_trap_vector
-	csrw	stvec, t0
 	ld	sp, PCPU_STACK_TOP(a1)
 	andi	sp, sp, -16
 	mv	tp, a1
+	/* The vector needs tp and a stack, so it comes after them. */
+	lla	t0, riscv_trap_vector
+	csrw	stvec, t0
 	li	s0, 0
 	li	ra, 0
 	mv	a0, a1
@@ -148,7 +153,7 @@ early_trap:
 	lla	s4, early_trap_msg
 5:	lbu	a0, 0(s4)
 	beqz	a0, riscv_halt_here
-	li	a7, SBI_LEGACY_CONSOLE_PUTCHAR
+	li	a7, SBI_LEGACY_PUTCHAR
 	ecall
 	addi	s4, s4, 1
 	j	5b

@@ -25,7 +25,8 @@ static pte_t sv48_probe_root[512] __aligned(PAGE_SIZE);
  * and reading it back tells. But a supported mode takes effect on the very
  * next fetch, so the write goes through a root whose single 512 GiB leaf
  * identity-maps the region this code (and its stack) runs in, and satp is
- * set back to bare right after the read.
+ * set back to bare right after the read. So it runs with the MMU off, once,
+ * before tern's tables exist (arch_host_pt_format caches the answer).
  */
 static bool hart_has_sv48(void)
 {

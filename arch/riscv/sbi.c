@@ -135,10 +135,10 @@ bool arch_firmware_putc(char c)
 {
 #ifdef CONFIG_RISCV_SBI_CONSOLE_FALLBACK
 	if (probed(&dbcn_state, SBI_EXT_DBCN))
-		sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, (unsigned char)c, 0, 0);
-	else
-		sbi_legacy(SBI_LEGACY_PUTCHAR, (unsigned char)c);
-	return true;
+		return !sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, (unsigned char)c, 0, 0).error;
+	/* Firmware may have dropped the legacy extensions (they are optional
+	 * since SBI v0.2): then there is no firmware console at all. */
+	return sbi_legacy(SBI_LEGACY_PUTCHAR, (unsigned char)c) != SBI_ERR_NOT_SUPPORTED;
 #else
 	(void)c;
 	return false;

@@ -20,12 +20,23 @@ enum trap_action {
 
 typedef enum trap_action (*trap_handler_t)(struct trap_frame *f);
 
+/* tp is only trusted if it points at one of pcpus[]. */
+static struct pcpu *trusted_this_cpu(void)
+{
+	uintptr_t cpu = (uintptr_t)arch_this_cpu();
+	uintptr_t base = (uintptr_t)pcpus;
+
+	if (cpu < base || cpu >= base + sizeof(pcpus) || (cpu - base) % sizeof(pcpus[0]))
+		return NULL;
+	return (struct pcpu *)cpu;
+}
+
 /* A CSR probe (csr_read_probe) faulted: skip the 4-byte csrr. */
 static enum trap_action illegal_instruction(struct trap_frame *f)
 {
-	struct pcpu *cpu = arch_this_cpu();
+	struct pcpu *cpu = trusted_this_cpu();
 
-	if (!cpu->arch.csr_probe)
+	if (!cpu || !cpu->arch.csr_probe)
 		return TRAP_UNEXPECTED;
 	cpu->arch.csr_probe_faulted = true;
 	f->sepc += 4;
@@ -71,17 +82,6 @@ unsigned long riscv_csr_probe_end(struct pcpu *cpu, unsigned long val, bool *ok)
 	return faulted ? 0 : val;
 }
 
-/* tp is only trusted if it points at one of pcpus[]. */
-static struct pcpu *trusted_this_cpu(void)
-{
-	uintptr_t cpu = (uintptr_t)arch_this_cpu();
-	uintptr_t base = (uintptr_t)pcpus;
-
-	if (cpu < base || cpu >= base + sizeof(pcpus) || (cpu - base) % sizeof(pcpus[0]))
-		return NULL;
-	return (struct pcpu *)cpu;
-}
-
 static void dump_registers(const struct trap_frame *f)
 {
 	for (unsigned int i = 0; i < 32; i += 4)
@@ -110,9 +110,11 @@ static void dump_trap(const struct trap_frame *f, const struct pcpu *cpu)
 	if (cpu && cpu->arch.has_h) {
 		riscv_format_hstatus(fields, sizeof(fields), f->hstatus);
 		printk(LOG_ERR, " hstatus 0x%016lx %s\n", (unsigned long)f->hstatus, fields);
-		printk(LOG_ERR, " htval   0x%016lx  htinst 0x%016lx%s\n", (unsigned long)f->htval,
-		       (unsigned long)f->htinst,
-		       riscv_cause_is_guest_page_fault(f->scause) ? "  (guest PA >> 2)" : "");
+		/* htval holds the guest physical address, shifted right by 2,
+		 * only for guest-page faults. */
+		printk(LOG_ERR, " htval   0x%016lx%s  htinst 0x%016lx\n", (unsigned long)f->htval,
+		       riscv_cause_is_guest_page_fault(f->scause) ? " (GPA >> 2)" : "",
+		       (unsigned long)f->htinst);
 	}
 	dump_registers(f);
 	riscv_print_backtrace_from(f->sepc, f->regs[8], f->regs[1]);
@@ -149,6 +151,10 @@ void riscv_trap_handler(struct trap_frame *f)
 		if (*depth > 1)
 			printk(LOG_ERR, "Trap while handling a trap:\n");
 		dump_trap(f, cpu);
+		if (cpu)
+			printk(LOG_ERR, "tern: CPU %u stopped\n", cpu->id);
+		else
+			printk(LOG_ERR, "tern: this CPU stopped\n");
 		arch_cpu_halt();
 	}
 	--*depth;

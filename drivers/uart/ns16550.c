@@ -45,8 +45,11 @@ static int ns16550_init(const struct plat_uart *u, uintptr_t va)
 {
 	if (u->reg_io_width != 1 && u->reg_io_width != 4)
 		return -E_NOTSUP;
-	if (u->reg_shift > 3)
-		return -E_NOTSUP;
+	/* Every register tern touches (LSR is the highest) inside the region
+	 * the DT gives, when it gives one. */
+	if (u->reg_shift > 4 ||
+	    (u->size && ((uint64_t)UART_LSR << u->reg_shift) + u->reg_io_width > u->size))
+		return -E_INVAL;
 	/* Polled: no interrupt may fire behind tern's back. Enabling the FIFO
 	 * without clearing it keeps what firmware is still sending. */
 	reg_write(va, u, UART_IER, 0);

@@ -30,12 +30,10 @@ if [[ -z $python ]]; then
 	echo "mkinitramfs: python3 not found: apt-get install python3 (or run 'make deps')" >&2
 	exit 1
 fi
-for tool in gzip; do
-	command -v "$tool" >/dev/null || {
-		echo "mkinitramfs: $tool not found: apt-get install $tool" >&2
-		exit 1
-	}
-done
+if ! command -v gzip >/dev/null; then
+	echo "mkinitramfs: gzip not found: apt-get install gzip" >&2
+	exit 1
+fi
 
 # What /init itself runs before anything else exists (for the interactive
 # shell it adds every other applet with 'busybox --install -s').

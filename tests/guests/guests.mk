@@ -62,7 +62,8 @@ LIB_OBJS := $(addprefix $(O)/,$(addsuffix .o,$(basename $(LIB_SRCS)))) \
 	$(addprefix $(O)/libfdt/,$(LIBFDT_C:.c=.o))
 
 guest_srcs = $(wildcard $(G)/$(1)/*.c $(G)/$(1)/$(ARCH)/*.c $(G)/$(1)/$(ARCH)/*.S)
-GUEST_DIRS := $(filter-out lib,$(patsubst $(G)/%/,%,$(sort $(dir $(wildcard $(G)/*/)))))
+# lib/ is the runtime; linux/ holds the Linux guests' userspace, built by scripts/guest/.
+GUEST_DIRS := $(filter-out lib linux,$(patsubst $(G)/%/,%,$(sort $(dir $(wildcard $(G)/*/)))))
 GUESTS := $(foreach g,$(GUEST_DIRS),$(if $(call guest_srcs,$(g)),$(g)))
 ALL_OBJS := $(LIB_OBJS) $(foreach g,$(GUESTS),\
 	$(addprefix $(O)/,$(addsuffix .o,$(basename $(call guest_srcs,$(g))))))

@@ -10,7 +10,8 @@ KCONFIG_ENV := KCONFIG_CONFIG=$(O)/.config ARCH=host srctree=$(CURDIR)
 # core/ files that hold logic (not boot glue) and the tests of them.
 UNIT_CORE := core/format.c core/platform_fdt.c core/page_alloc.c core/pgtable.c \
 	core/spinlock.c core/errno.c core/bootargs.c
-UNIT_ARCH := arch/host/host.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm64/frame_walk.c
+UNIT_ARCH := arch/host/host.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm64/frame_walk.c \
+	arch/riscv/pte.c arch/riscv/isa.c arch/riscv/trap_decode.c arch/riscv/unwind.c
 UNIT_TESTS := $(wildcard tests/unit/test_*.c) tests/unit/main.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c
 DTS := $(wildcard tests/unit/dts/*.dts)

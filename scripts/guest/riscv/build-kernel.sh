@@ -57,7 +57,7 @@ if [[ -f $out/Image ]]; then
 	deliver
 	exit 0
 fi
-lock_cache
+lock_cache "kernel-$variant"
 # Another run may have built it while we waited for the lock.
 if [[ -f $out/Image ]]; then deliver; exit 0; fi
 

@@ -48,13 +48,17 @@ linux_source_date() {
 # linux_source_dir: extract the whole source tree once (about 1.4 GB, a
 # minute or two) into the cache and print its path. Extraction goes to a
 # temporary directory renamed into place, so an interrupted run never leaves
-# a half tree that looks complete. The caller holds the cache lock.
+# a half tree that looks complete; a lock keeps two runs from extracting at
+# once. Called as $(linux_source_dir): the lock goes with the subshell.
 linux_source_dir() {
 	local dir tmp
 	dir=$TERN_CACHE/src/linux-source-6.1_$(linux_source_version)
 	if [[ ! -f $dir/.extracted ]]; then
 		[[ -f $LINUX_TARBALL ]] || die "$LINUX_TARBALL not found (apt-get install linux-source-6.1)"
 		mkdir -p "$TERN_CACHE/src"
+		exec 8>"$TERN_CACHE/src/.lock"
+		flock 8
+		[[ -f $dir/.extracted ]] && { echo "$dir"; return 0; }
 		rm -rf "$dir"
 		tmp=$(mktemp -d "$TERN_CACHE/src/extract.XXXXXX")
 		echo "extracting $LINUX_TARBALL into $dir" >&2
@@ -66,10 +70,10 @@ linux_source_dir() {
 	echo "$dir"
 }
 
-# lock_cache: serialise runs (two variants built by `make -j`, or a kernel
-# build next to an initramfs build) on one lock for the whole cache dir.
+# lock_cache NAME: serialise runs that build the same thing (say `make -j`
+# asking twice for one kernel variant); held until the script exits.
 lock_cache() {
 	mkdir -p "$GUEST_CACHE"
-	exec 9>"$GUEST_CACHE/.lock"
+	exec 9>"$GUEST_CACHE/.lock-$1"
 	flock 9
 }

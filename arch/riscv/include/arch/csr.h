@@ -41,12 +41,6 @@
 #define HCOUNTEREN_TM _UL(0x2)
 #define HCOUNTEREN_IR _UL(0x4)
 
-/* Relocation type of a static PIE (ELF psABI). */
-#define R_RISCV_RELATIVE 3
-
-/* Legacy SBI v0.1 console putchar, usable before anything is set up. */
-#define SBI_LEGACY_CONSOLE_PUTCHAR 1
-
 #ifndef __ASSEMBLY__
 #include <tern/types.h>
 

@@ -1,18 +1,16 @@
 /*
  * tern as an SBI client of its own firmware (OpenSBI in M-mode): the calls
- * it makes and the spec's error codes.
+ * it makes and the spec's error codes. The IDs are usable from assembly.
  */
 #ifndef ARCH_RISCV_SBI_H
 #define ARCH_RISCV_SBI_H
 
-#include <tern/types.h>
-
 /* Extension IDs (SBI spec v2.0). */
 #define SBI_EXT_BASE 0x10
-#define SBI_EXT_IPI 0x735049UL
-#define SBI_EXT_HSM 0x48534DUL
-#define SBI_EXT_SRST 0x53525354UL
-#define SBI_EXT_DBCN 0x4442434EUL
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_HSM 0x48534D
+#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_DBCN 0x4442434E
 /* Legacy v0.1 extensions: the function is the extension ID itself. */
 #define SBI_LEGACY_PUTCHAR 0x01
 #define SBI_LEGACY_SHUTDOWN 0x08
@@ -30,6 +28,9 @@
 #define SBI_SRST_REASON_NONE 0
 /* DBCN */
 #define SBI_DBCN_WRITE_BYTE 2
+
+#ifndef __ASSEMBLY__
+#include <tern/types.h>
 
 /* Standard error codes (SBI spec, "Binary Encoding"). */
 #define SBI_SUCCESS 0
@@ -65,4 +66,5 @@ int sbi_error_to_errno(long error);
 bool sbi_has_ipi(void);
 void sbi_send_ipi_all(void);
 
+#endif /* !__ASSEMBLY__ */
 #endif
