@@ -55,11 +55,11 @@ NM := $(CROSS_COMPILE)nm
 help:
 	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
-# Configuration is read only for targets that build; the configuration
-# targets themselves must work before any .config exists.
-CONFIG_TARGETS := defconfig menuconfig savedefconfig olddefconfig deps clean libfdt gdb \
-	distclean help test unit e2e guests
-ifeq ($(filter $(CONFIG_TARGETS),$(MAKECMDGOALS)),)
+# The configuration decides what is built (drivers-$(CONFIG_...)), so it is
+# read for every goal except those that never build tern itself. A missing
+# .config is made from the platform's defconfig (the rule below).
+NO_CONFIG_TARGETS := deps clean distclean help test unit e2e libfdt gdb
+ifneq ($(filter-out $(NO_CONFIG_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(ARCH),host)
 -include $(O)/.config
 endif
