@@ -311,8 +311,10 @@ static void parse_uart(const void *fdt, struct platform *p)
 		u->reg_io_width = v;
 	if (prop_u32(fdt, node, "clock-frequency", &v))
 		u->clock = v;
-	if (prop_u32(fdt, node, "interrupts", &v))
-		u->irq = v;
+	int len;
+	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+	for (int i = 0; irq && i < len / 4 && i < (int)ARRAY_SIZE(u->irq); i++)
+		u->irq[u->nr_irq_cells++] = fdt32_ld(&irq[i]);
 }
 
 static int intc_by_phandle(const void *fdt, int node)
@@ -383,6 +385,29 @@ static void parse_arm_firmware(const void *fdt, struct platform *p)
 		p->timer_freq = freq;
 }
 
+/* linux,initrd-start/-end may be 32 or 64 bits wide each. */
+static bool prop_addr(const void *fdt, int node, const char *name, uint64_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	if (!v || (len != 4 && len != 8))
+		return false;
+	*out = read_cells(v, len / 4);
+	return true;
+}
+
+static void parse_initrd(const void *fdt, int chosen, struct platform *p)
+{
+	uint64_t start, end;
+
+	if (prop_addr(fdt, chosen, "linux,initrd-start", &start) &&
+	    prop_addr(fdt, chosen, "linux,initrd-end", &end) && end > start) {
+		p->initrd_start = start;
+		p->initrd_end = end;
+	}
+}
+
 int platform_parse(const void *fdt, struct platform *p, const char **why)
 {
 	int err, chosen;
@@ -401,6 +426,8 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 	p->bootargs = chosen >= 0 ? prop_string(fdt, chosen, "bootargs") : NULL;
 	if (!p->bootargs)
 		p->bootargs = "";
+	if (chosen >= 0)
+		parse_initrd(fdt, chosen, p);
 
 	/* The UART first: every later error wants to be printed. */
 	parse_uart(fdt, p);

@@ -79,6 +79,73 @@ bool arch_firmware_putc(char c);
 /* Print the frame-pointer backtrace of the caller (used by panic()). */
 void arch_print_backtrace(void);
 
+/* --- Guests (arches that select CONFIG_ARCH_HAS_GUESTS) -------------------- */
+struct vm;
+struct vcpu;
+enum vcpu_exit;
+
+/* The Linux image header of this arch: magic at offset 56 ("ARM\x64",
+ * "RSC\x05"), and where a kernel goes in guest RAM when its header gives no
+ * text_offset (and for raw binaries). */
+extern const char arch_image_magic[4];
+extern const uint64_t arch_image_default_offset;
+
+/* Per-VM setup: VMID, stage-2 geometry (IPA size), the interrupt controller
+ * model and its MMIO devices. 0 or a negative E_* with *why set. */
+int arch_vm_init(struct vm *vm, const char **why);
+/* The stage-2 (G-stage) format this VM's tables use (fixed by arch_vm_init). */
+const struct pt_format *arch_stage2_format(const struct vm *vm);
+/* Invalidate this VM's stage-2 TLB entries on every CPU (after unmapping or
+ * changing entries). */
+void arch_stage2_flush(struct vm *vm);
+/* Add the arch's nodes to a guest device tree being built with libfdt's
+ * sequential-write API inside the root node: cpus (with each vCPU's hwid),
+ * the interrupt controller, timer and firmware nodes (psci / sbi). */
+int arch_guest_dt_nodes(struct vm *vm, void *fdt);
+/* The guest's interrupt-controller phandle for devices tern adds (UART). */
+uint32_t arch_guest_dt_intc_phandle(const struct vm *vm);
+/* Interrupt specifier cells (#interrupt-cells of the guest intc) for a
+ * device interrupt line `line` (an SPI number on arm64, a source on RISC-V). */
+int arch_guest_dt_irq_cells(const struct vm *vm, uint32_t line, uint32_t *cells, int max);
+
+/* Per-vCPU setup once: its hwid (virtual MPIDR / hart id) and the arch's
+ * per-vCPU devices (GIC redistributor, timer). */
+void arch_vcpu_init(struct vcpu *v);
+/* Put a vCPU in its architected reset state entering at `entry` with `arg`
+ * (x0 / a1) as the boot protocol or PSCI CPU_ON / HSM start says: EL1h or
+ * VS-mode, MMU off, interrupts masked. */
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+/* Run the vCPU on this physical CPU until the scheduler must act. Exits
+ * that can be handled in place (firmware calls, MMIO, system registers)
+ * are, without returning. */
+enum vcpu_exit arch_vcpu_run(struct vcpu *v);
+/* Whether a blocked vCPU has an interrupt it can take (wakes it). */
+bool arch_vcpu_irq_pending(struct vcpu *v);
+/* Assert or deassert a level-triggered virtual device interrupt line (an
+ * SPI on arm64, a PLIC source on RISC-V) of a VM. */
+void arch_vm_set_irq(struct vm *vm, uint32_t line, bool level);
+/* Take a host device's interrupt (its device-tree "interrupts" cells):
+ * handler runs on the calling CPU in interrupt context. 0 or -E_*. */
+int arch_host_irq_request(const uint32_t *dt_cells, int n, void (*handler)(void *ctx),
+			  void *ctx);
+/* Interrupt another physical CPU so it re-runs its scheduler (a vCPU of
+ * its was woken, or must leave the guest). */
+void arch_kick_cpu(struct pcpu *target);
+/* When a blocked vCPU's own timer fires, in counter ticks (UINT64_MAX:
+ * no timer armed): the scheduler must wake it then even with no other
+ * interrupt. */
+uint64_t arch_vcpu_timer_deadline(struct vcpu *v);
+/* Wait for an interrupt, or until the counter reaches deadline, with
+ * nothing to run; handles pending physical interrupts before returning. */
+void arch_idle(uint64_t deadline);
+/* The system counter, in ticks of arch_timer_freq() / platform timer_freq. */
+uint64_t arch_counter(void);
+/* Start the per-CPU scheduler tick: a timer interrupt after `us`
+ * microseconds makes the running vCPU exit with VCPU_EXIT_PREEMPT. 0 stops it. */
+void arch_set_slice_timer(uint64_t us);
+/* Power the machine off / reset it through firmware (the last VM stopped). */
+noreturn void arch_system_reset(void);
+
 /* --- Entry points in core/ ------------------------------------------------ */
 /* Boot CPU, MMU off, on cpu_stacks[0], bss zeroed, relocations applied. */
 noreturn void tern_main(void *fdt, uint64_t boot_hwid);

@@ -34,7 +34,8 @@ struct plat_uart {
 	uint32_t reg_shift;     /* ns16550: register stride is 1 << reg_shift */
 	uint32_t reg_io_width;  /* ns16550: access width in bytes (1 or 4) */
 	uint32_t clock;         /* input clock in Hz, 0 if unknown */
-	uint32_t irq;           /* first interrupt specifier cell pair decoded, 0 if none */
+	uint32_t irq[3];        /* its "interrupts" specifier, as in the DT */
+	int nr_irq_cells;       /* 0: the DT gives it no interrupt */
 };
 
 enum intc_kind { INTC_NONE, INTC_GICV2, INTC_GICV3, INTC_PLIC, INTC_APLIC };
@@ -54,6 +55,8 @@ struct platform {
 	uint32_t fdt_size;
 	const char *model;
 	const char *bootargs;   /* /chosen/bootargs, "" if absent */
+	paddr_t initrd_start;   /* /chosen linux,initrd-start/-end: tern's guest bundle */
+	paddr_t initrd_end;     /* 0 and 0 when there is none */
 
 	struct mem_range mem[PLAT_MAX_MEM];
 	unsigned int nr_mem;

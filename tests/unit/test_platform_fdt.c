@@ -59,6 +59,8 @@ TEST(platform_qemu_arm64_gicv3)
 	/* With virtualization=on QEMU's PSCI is reached by SMC: HVC would trap to tern. */
 	CHECK_EQ(plat.psci, PSCI_CONDUIT_SMC);
 	CHECK_EQ(plat.timer_freq, 0); /* arm64 virt gives none: CNTFRQ is used */
+	CHECK_EQ(plat.initrd_start, 0);
+	CHECK_EQ(plat.initrd_end, 0);
 	CHECK_EQ(platform_find_cpu(&plat, 3), 3);
 	CHECK_EQ(platform_find_cpu(&plat, 0x80000000), -1);
 	CHECK_STR(intc_kind_name(plat.intc.kind), "GICv3");
@@ -116,6 +118,8 @@ TEST(platform_translated_bus_and_reservations)
 	CHECK_EQ(platform_parse(fdt, &plat, &why), 0);
 	CHECK_STR(plat.model, "tern test board");
 	CHECK_STR(plat.bootargs, "console=ttyS0 tern.selftest=guard quiet");
+	CHECK_EQ(plat.initrd_start, 0x88000000);
+	CHECK_EQ(plat.initrd_end, 0x88100000);
 	/* Two banks from one reg; the disabled node is ignored. */
 	CHECK_EQ(plat.nr_mem, 2);
 	CHECK_EQ(plat.mem[1].base, 0xc0000000);
@@ -218,5 +222,21 @@ TEST(platform_truncated_tree)
 	((uint32_t *)fdt)[1] = __builtin_bswap32(64);
 	CHECK(platform_parse(fdt, &plat, &why) < 0);
 	CHECK(why != NULL);
+	free(fdt);
+}
+
+TEST(platform_uart_interrupt_cells)
+{
+	const char *why = NULL;
+	void *fdt = load_dtb("qemu-arm64-gicv3");
+
+	if (!fdt)
+		return;
+	CHECK_EQ(platform_parse(fdt, &plat, &why), 0);
+	/* QEMU virt: <GIC_SPI 1 IRQ_TYPE_LEVEL_HIGH>. */
+	CHECK_EQ(plat.uart.nr_irq_cells, 3);
+	CHECK_EQ(plat.uart.irq[0], 0);
+	CHECK_EQ(plat.uart.irq[1], 1);
+	CHECK_EQ(plat.uart.irq[2], 4);
 	free(fdt);
 }

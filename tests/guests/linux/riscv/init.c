@@ -13,8 +13,8 @@
  *
  *   tern.grep=<pattern>   before the marker, print every kernel log record
  *                         containing <pattern> as "kmsg: <text>" (a test
- *                         checks a probe line); quote patterns with spaces:
- *                         tern.grep="SBI HSM"
+ *                         checks a probe line), except the command line's
+ *                         own; quote patterns with spaces: tern.grep="SBI HSM"
  *   tern.init=poweroff    power off right after the marker
  *   tern.init=reboot      reboot right after the marker
  *   (otherwise)           a small interactive shell on the console
@@ -105,7 +105,8 @@ static void grep_kmsg(const char *pattern)
 			continue;
 		text++;
 		text[strcspn(text, "\n")] = '\0';
-		if (strstr(text, pattern)) {
+		/* The command line record holds the pattern itself: skip it. */
+		if (strstr(text, pattern) && strncmp(text, "Kernel command line:", 20)) {
 			printf("kmsg: %s\n", text);
 			matches++;
 		}

@@ -1,0 +1,104 @@
+/*
+ * The firmware-call registry: every interface tern offers guests through
+ * HVC/SMC (SMCCC: arch calls, PSCI, SDEI, tern's vendor calls) or ECALL
+ * (SBI extensions) is a service covering a range of IDs, one file per
+ * service, collected by the linker. Dispatch, probing (SMCCC_ARCH_FEATURES,
+ * PSCI_FEATURES, SBI probe_extension) and "not supported" answers all come
+ * from this one table, so a service cannot be callable but unprobeable.
+ */
+#ifndef TERN_FWCALL_H
+#define TERN_FWCALL_H
+
+#include <tern/types.h>
+
+struct vcpu;
+
+enum fw_abi { FW_ABI_SMCCC, FW_ABI_SBI };
+
+/* What happens to the calling vCPU once the call returns. */
+enum fw_next {
+	FW_NEXT_RESUME,  /* back to the guest after the call instruction */
+	FW_NEXT_BLOCK,   /* wait for an interrupt first (CPU_SUSPEND, HSM suspend) */
+	FW_NEXT_OFF,     /* the vCPU turned itself off (CPU_OFF, HSM HART_STOP) */
+	FW_NEXT_VM_STOP, /* the VM stops or resets (SYSTEM_OFF / SYSTEM_RESET / SRST) */
+};
+
+struct fw_call {
+	uint64_t id;     /* SMCCC: function ID (w0). SBI: extension ID (a7) */
+	uint64_t fn;     /* SBI: function ID (a6). SMCCC: 0 */
+	uint64_t arg[6]; /* SMCCC: x1-x6. SBI: a0-a5 */
+	uint64_t ret[4]; /* SMCCC: x0-x3. SBI: a0 (error), a1 (value); others untouched */
+	enum fw_next next;
+};
+
+/* Services a VM may be given; a VM's config picks a set (vm_fw_services). */
+enum fw_service_id {
+	FW_SVC_SMCCC_ARCH,
+	FW_SVC_PSCI,
+	FW_SVC_SDEI,
+	FW_SVC_TERN,
+	FW_SVC_SBI_LEGACY,
+	FW_SVC_SBI_BASE,
+	FW_SVC_SBI_TIME,
+	FW_SVC_SBI_IPI,
+	FW_SVC_SBI_RFENCE,
+	FW_SVC_SBI_HSM,
+	FW_SVC_SBI_SRST,
+	FW_SVC_SBI_DBCN,
+	FW_SVC_SBI_SSE,
+	FW_SVC_COUNT
+};
+
+struct fw_service {
+	const char *name;
+	enum fw_service_id sid;
+	enum fw_abi abi;
+	/* SMCCC: function IDs with bit 30 (the SMC32/SMC64 convention bit)
+	 * ignored, so one service answers both forms. SBI: extension IDs. */
+	uint64_t first, last;
+	/* Whether id is implemented (SMCCC: a function ID; SBI: the extension
+	 * itself, with id its extension ID). NULL: every id in range is. */
+	bool (*probe)(struct vcpu *v, uint64_t id);
+	void (*call)(struct vcpu *v, struct fw_call *c);
+};
+
+/* Put a service in the linker-collected table (section "fw_services"). */
+#define FW_SERVICE(var) \
+	const struct fw_service var __attribute__((used, section("fw_services"), aligned(8)))
+
+extern const struct fw_service __start_fw_services[], __stop_fw_services[];
+
+/* SMCCC return codes shared by every SMCCC service. */
+#define SMCCC_RET_SUCCESS 0
+#define SMCCC_RET_NOT_SUPPORTED (-1)
+#define SMCCC_RET_NOT_REQUIRED (-2)
+#define SMCCC_RET_INVALID_PARAMETER (-3)
+#define SMCCC_CONV_64 (1u << 30)
+
+/* SBI error codes (SBI v2.0 table 1). */
+#define SBI_SUCCESS 0
+#define SBI_ERR_FAILED (-1)
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_INVALID_PARAM (-3)
+#define SBI_ERR_DENIED (-4)
+#define SBI_ERR_INVALID_ADDRESS (-5)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+#define SBI_ERR_ALREADY_STARTED (-7)
+#define SBI_ERR_ALREADY_STOPPED (-8)
+#define SBI_ERR_NO_SHMEM (-9)
+
+/* Boot-time check of the table: overlapping ranges within an ABI are
+ * tern's own bug. Returns 0 or -E_EXIST (and names the pair in *why). */
+int fw_check_services(const struct fw_service *start, const struct fw_service *end,
+		      const char **why);
+
+/* The service that owns id for this vCPU's VM, or NULL. */
+const struct fw_service *fw_find(struct vcpu *v, enum fw_abi abi, uint64_t id);
+/* Whether a function (SMCCC) or extension (SBI) is implemented for this VM. */
+bool fw_probe(struct vcpu *v, enum fw_abi abi, uint64_t id);
+/* Handle a call the arch decoded; unknown IDs get the ABI's "not supported". */
+void fw_dispatch(struct vcpu *v, enum fw_abi abi, struct fw_call *c);
+/* Whether the VM was given a service (from its config). */
+bool vm_has_service(const struct vcpu *v, enum fw_service_id sid);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * Virtual machines and virtual CPUs. A VM owns its guest memory, its
+ * stage-2 table, its emulated devices (an MMIO bus) and its vCPUs; the arch
+ * parts are embedded (struct arch_vm, struct arch_vcpu from <arch/vcpu.h>),
+ * so core code never needs an #ifdef to reach them.
+ */
+#ifndef TERN_VM_H
+#define TERN_VM_H
+
+#include <stdatomic.h>
+#include <arch/vcpu.h>
+#include <tern/mmio.h>
+#include <tern/page_alloc.h>
+#include <tern/pgtable.h>
+#include <tern/spinlock.h>
+#include <tern/types.h>
+#include <tern/vm_config.h>
+
+#define VM_MAX_VCPUS 16
+#define VM_MAX_VMS 4
+
+struct pcpu;
+struct vm;
+
+/* PSCI / SBI HSM power state of a vCPU, as the guest sees it. */
+enum vcpu_power {
+	VCPU_OFF,        /* never started, or turned itself off */
+	VCPU_ON_PENDING, /* started by another vCPU, not yet run */
+	VCPU_ON,
+};
+
+/* Why arch_vcpu_run() returned to the scheduler. */
+enum vcpu_exit {
+	VCPU_EXIT_PREEMPT, /* time slice over, or asked to stop running (kick) */
+	VCPU_EXIT_BLOCK,   /* WFI or suspend: wait for an interrupt for it */
+	VCPU_EXIT_OFF,     /* the vCPU powered itself off (PSCI CPU_OFF, HSM STOP) */
+	VCPU_EXIT_VM_STOP, /* the VM is shutting down or resetting (vm->stop says which) */
+};
+
+struct vcpu {
+	unsigned int id;          /* index in the VM, 0 is the boot vCPU */
+	uint64_t hwid;            /* virtual MPIDR affinity (arm64) or hart id (RISC-V) */
+	struct vm *vm;
+	_Atomic enum vcpu_power power;
+	atomic_bool wake;         /* an interrupt or event arrived while it was blocked */
+	atomic_bool kick;         /* asked to leave the guest (PREEMPT) at its next chance */
+	struct pcpu *home;        /* the physical CPU that runs it */
+	struct pcpu *running_on;  /* where it runs right now, NULL when not in the guest */
+	uint64_t exits[64];       /* exit counts by arch cause (ESR EC / scause), for reports */
+	struct arch_vcpu arch;
+};
+
+enum vm_stop { VM_RUNNING, VM_STOP_OFF, VM_STOP_RESET };
+
+struct vm {
+	unsigned int id;
+	const char *name;
+	struct vm_config cfg;     /* what the guest was built from (images stay in the bundle) */
+	paddr_t ram_ipa;          /* guest RAM: one region, contiguous in host memory */
+	paddr_t ram_pa;
+	uint64_t ram_size;
+	struct pgtable s2;        /* stage-2 (G-stage) translation */
+	spinlock_t s2_lock;       /* serialises changes to s2 */
+	struct mmio_bus mmio;
+	struct mem_account acct;  /* host memory this VM uses */
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	_Atomic enum vm_stop stop;
+	struct arch_vm arch;
+};
+
+extern struct vm vms[VM_MAX_VMS];
+extern unsigned int nr_vms;
+
+/*
+ * Create a VM from a configuration: allocate and map its RAM, load its
+ * images, build its device tree, create its vCPUs (only vCPU 0 on). Returns
+ * 0 or a negative E_* code with *why naming the problem.
+ */
+int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why);
+/* Put the VM back in its boot state, reloading its images (SYSTEM_RESET). */
+int vm_reset(struct vm *vm);
+/* Ask every vCPU of the VM to leave the guest and stop (SYSTEM_OFF / RESET). */
+void vm_request_stop(struct vm *vm, enum vm_stop why);
+
+struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
+
+/* Guest memory: the one way tern reads or writes a guest's RAM by IPA.
+ * Returns 0, or -E_FAULT when any byte is outside the guest's RAM. */
+int guest_read(struct vm *vm, paddr_t ipa, void *buf, size_t len);
+int guest_write(struct vm *vm, paddr_t ipa, const void *buf, size_t len);
+/* Whether [ipa, ipa+len) is guest RAM (e.g. a valid entry point). */
+bool guest_ram_contains(const struct vm *vm, paddr_t ipa, uint64_t len);
+
+/* Make a vCPU runnable (PSCI CPU_ON, an interrupt for a blocked vCPU), and
+ * make a running one leave the guest soon. Safe from any physical CPU. */
+void vcpu_wake(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
+
+#endif
