@@ -109,6 +109,11 @@ ifneq ($(ARCH),host)
 core-y := core/main.c core/format.c core/printk.c core/console.c core/platform_fdt.c \
 	core/page_alloc.c core/pgtable.c core/spinlock.c core/string.c core/cpu.c \
 	core/errno.c core/host_mmu.c core/panic.c core/smp.c core/bootargs.c
+# Guest support, for arches that implement the guest half of the contract.
+core-$(CONFIG_ARCH_HAS_GUESTS) += core/vm.c core/vcpu.c core/sched.c core/vm_boot.c \
+	core/mmio.c core/fwcall.c core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c \
+	core/bundle.c core/vm_config.c core/guest_loader.c core/guest_dt.c \
+	core/vuart.c core/vuart_pl011.c core/vuart_ns16550.c
 drivers-y :=
 drivers-$(CONFIG_UART_PL011) += drivers/uart/pl011.c
 drivers-$(CONFIG_UART_NS16550) += drivers/uart/ns16550.c

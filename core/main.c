@@ -17,6 +17,7 @@
 #include <tern/printk.h>
 #include <tern/sections.h>
 #include <tern/smp.h>
+#include <tern/vm_boot.h>
 
 #ifndef TERN_VERSION
 #define TERN_VERSION "0.1"
@@ -77,6 +78,8 @@ static void memory_init(void)
 	pool_reserve(&tern_pool, (uintptr_t)__image_start,
 		     (uint64_t)(__image_end - __image_start));
 	pool_reserve(&tern_pool, plat.fdt_base, plat.fdt_size);
+	if (plat.initrd_end > plat.initrd_start) /* the guest bundle */
+		pool_reserve(&tern_pool, plat.initrd_start, plat.initrd_end - plat.initrd_start);
 	for (unsigned int i = 0; i < plat.nr_resv; i++)
 		pool_reserve(&tern_pool, plat.resv[i].base, plat.resv[i].size);
 }
@@ -143,6 +146,10 @@ noreturn void tern_main(void *fdt, uint64_t boot_hwid)
 		boot_failed("tern could not build its own page tables");
 	printk_enable_locking();
 	pr_info("tern: MMU on, %llu MiB free\n", (unsigned long long)(tern_pool.free_bytes >> 20));
+	err = arch_irq_init(&plat, &why);
+	if (err)
+		boot_failed(why);
+	arch_irq_cpu_init();
 	pr_info("CPU 0 online (%s %#llx)\n", arch_hwid_name, (unsigned long long)boot_hwid);
 	atomic_store(&cpu->online, true);
 
@@ -150,6 +157,11 @@ noreturn void tern_main(void *fdt, uint64_t boot_hwid)
 	pr_info("tern: %u of %u CPUs online\n", online,
 		plat.nr_cpus < NR_CPUS ? plat.nr_cpus : NR_CPUS);
 	run_selftest();
-	pr_info("tern: no guest to run yet; CPUs idle\n");
+#if CONFIG_ARCH_HAS_GUESTS
+	vms_start(&plat); /* returns only when there is no VM to run */
+#else
+	pr_info("tern: guests are not supported on %s yet\n", arch_name);
+#endif
+	pr_info("tern: nothing to run; CPUs idle\n");
 	arch_cpu_halt();
 }

@@ -10,6 +10,8 @@
 #include <tern/host_mmu.h>
 #include <tern/printk.h>
 #include <tern/smp.h>
+#include <tern/vm_boot.h>
+#include <generated/config.h>
 
 unsigned int smp_boot(const struct platform *p)
 {
@@ -50,9 +52,14 @@ noreturn void tern_secondary_main(struct pcpu *cpu)
 	arch_set_this_cpu(cpu);
 	arch_cpu_init(cpu);
 	host_mmu_enable_secondary();
+	arch_irq_cpu_init();
 	pr_info("CPU %u online (%s %#llx)\n", cpu->id, arch_hwid_name,
 		(unsigned long long)cpu->hwid);
 	atomic_store(&cpu->online, true);
 	arch_cpu_wake_all();
-	arch_cpu_halt(); /* nothing to run yet */
+#if CONFIG_ARCH_HAS_GUESTS
+	vms_secondary_enter();
+#else
+	arch_cpu_halt();
+#endif
 }

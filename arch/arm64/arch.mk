@@ -24,4 +24,5 @@ arch-y := \
 	arch/arm64/cpu.c \
 	arch/arm64/mmu.c \
 	arch/arm64/pte.c \
-	arch/arm64/psci.c
+	arch/arm64/psci.c \
+	arch/arm64/irq.c

@@ -82,3 +82,29 @@ bool arch_firmware_putc(char c)
 void arch_print_backtrace(void)
 {
 }
+
+/* --- Guest hooks: fakes that record what core asked for ------------------ */
+#include <tern/vm.h>
+
+unsigned int host_kicks;
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	v->arch.reset_entry = entry;
+	v->arch.reset_arg = arg;
+	v->arch.resets++;
+}
+
+void arch_kick_cpu(struct pcpu *target)
+{
+	host_kicks++;
+}
+
+int arch_irq_init(const struct platform *p, const char **why)
+{
+	return 0;
+}
+
+void arch_irq_cpu_init(void)
+{
+}

@@ -17,4 +17,4 @@ ARCH_LDFLAGS := --no-relax
 arch-y := arch/riscv/head.S arch/riscv/vectors.S arch/riscv/trap.c \
 	arch/riscv/trap_decode.c arch/riscv/backtrace.c arch/riscv/unwind.c \
 	arch/riscv/pte.c arch/riscv/mmu.c arch/riscv/sbi.c arch/riscv/cpu.c \
-	arch/riscv/isa.c
+	arch/riscv/isa.c arch/riscv/irq.c

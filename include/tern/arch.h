@@ -46,6 +46,11 @@ void arch_cpu_init(struct pcpu *cpu);
 /* The timer frequency when the DT does not give one (arm64: CNTFRQ_EL0). */
 uint64_t arch_timer_freq(void);
 
+/* The host interrupt controller, once MMU is on: arch_irq_init on the boot
+ * CPU (e.g. the GIC distributor), arch_irq_cpu_init on every CPU. */
+int arch_irq_init(const struct platform *p, const char **why);
+void arch_irq_cpu_init(void);
+
 /* Start a secondary CPU (host PSCI CPU_ON / SBI HSM HART_START). It enters
  * tern_secondary_main(cpu) on cpu->stack_top with arch_this_cpu() == cpu.
  * Returns 0 or a negative E_* code. */

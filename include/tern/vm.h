@@ -44,6 +44,7 @@ struct vcpu {
 	_Atomic enum vcpu_power power;
 	atomic_bool wake;         /* an interrupt or event arrived while it was blocked */
 	atomic_bool kick;         /* asked to leave the guest (PREEMPT) at its next chance */
+	bool blocked;             /* waiting for an interrupt (WFI, suspend); home CPU only */
 	struct pcpu *home;        /* the physical CPU that runs it */
 	struct pcpu *running_on;  /* where it runs right now, NULL when not in the guest */
 	uint64_t exits[64];       /* exit counts by arch cause (ESR EC / scause), for reports */
@@ -60,12 +61,15 @@ struct vm {
 	paddr_t ram_pa;
 	uint64_t ram_size;
 	struct pgtable s2;        /* stage-2 (G-stage) translation */
+	struct pt_mm_ops s2_ops;  /* its tables come from the pool, charged to acct */
 	spinlock_t s2_lock;       /* serialises changes to s2 */
 	struct mmio_bus mmio;
 	struct mem_account acct;  /* host memory this VM uses */
+	uint32_t services;        /* BIT(enum fw_service_id) for each firmware service it has */
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	_Atomic enum vm_stop stop;
+	atomic_bool stop_owner;   /* a CPU is carrying out the stop (core/sched.c) */
 	struct arch_vm arch;
 };
 

@@ -8,7 +8,8 @@ PYTHON ?= python3
 KCONFIG_ENV := KCONFIG_CONFIG=$(O)/.config ARCH=host srctree=$(CURDIR)
 
 # core/ files that hold logic (not boot glue) and the tests of them.
-UNIT_CORE := core/format.c core/platform_fdt.c core/page_alloc.c core/pgtable.c \
+UNIT_CORE := core/format.c core/platform_fdt.c core/page_alloc.c core/pgtable.c core/mmio.c \
+	core/fwcall.c core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c core/vcpu.c core/cpu.c \
 	core/spinlock.c core/errno.c core/bootargs.c
 UNIT_ARCH := arch/host/host.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm64/frame_walk.c \
 	arch/riscv/pte.c arch/riscv/isa.c arch/riscv/trap_decode.c arch/riscv/unwind.c

@@ -1,0 +1,148 @@
+/*
+ * Creating, resetting and stopping VMs. A VM's RAM is one contiguous,
+ * 2 MiB aligned range from tern's pool (so stage-2 can use block mappings),
+ * mapped at the host's RAM base: guests see the memory map of the board.
+ */
+#include <string.h>
+#include <tern/arch.h>
+#include <tern/cpu.h>
+#include <tern/errno.h>
+#include <tern/fwcall.h>
+#include <tern/guest_loader.h>
+#include <tern/printk.h>
+#include <tern/sched.h>
+#include <tern/vm.h>
+#include <tern/vm_boot.h>
+#include <tern/vuart.h>
+
+#define VM_RAM_ALIGN (2ULL << 20)
+
+struct vm vms[VM_MAX_VMS];
+unsigned int nr_vms;
+
+static void *s2_alloc_table(void *ctx, size_t size, paddr_t *pa)
+{
+	struct vm *vm = ctx;
+	paddr_t p = pool_alloc(&tern_pool, &vm->acct, size, size);
+
+	if (!p)
+		return NULL;
+	memset((void *)(uintptr_t)p, 0, size);
+	*pa = p;
+	return (void *)(uintptr_t)p;
+}
+
+static void s2_free_table(void *ctx, void *va, size_t size)
+{
+	struct vm *vm = ctx;
+
+	pool_free(&tern_pool, &vm->acct, (uintptr_t)va, size);
+}
+
+static void *s2_phys_to_virt(void *ctx, paddr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
+/* Which firmware services a VM gets: everything, except that a RISC-V VM
+ * configured for SBI v0.1 sees only the legacy extensions. */
+static uint32_t vm_services(const struct vm_config *cfg)
+{
+	uint32_t all = (1u << FW_SVC_COUNT) - 1;
+	uint32_t modern_sbi = ((1u << FW_SVC_COUNT) - 1) & ~((1u << FW_SVC_SBI_BASE) - 1);
+
+	return cfg->sbi == SBI_LEVEL_V01 ? all & ~modern_sbi : all;
+}
+
+/* Load images, reset every vCPU, start vCPU 0. */
+static int vm_boot(struct vm *vm, const char **why)
+{
+	struct guest_layout l;
+	int err = guest_load(vm, &l, why);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		atomic_store(&v->power, VCPU_OFF);
+		atomic_store(&v->wake, false);
+		v->blocked = false;
+	}
+	arch_vcpu_reset(&vm->vcpus[0], l.entry, l.dtb);
+	atomic_store(&vm->vcpus[0].power, VCPU_ON_PENDING);
+	pr_info("%s: %u vCPU%s, %llu MiB at %#llx, kernel entry %#llx, dtb %#llx\n", vm->name,
+		vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s",
+		(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,
+		(unsigned long long)l.entry, (unsigned long long)l.dtb);
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
+{
+	const struct platform *p = host_platform;
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = (unsigned int)(vm - vms);
+	vm->cfg = *cfg;
+	vm->name = vm->cfg.name;
+	vm->acct.name = vm->cfg.name;
+	vm->services = vm_services(cfg);
+	if (cfg->vcpus < 1 || cfg->vcpus > VM_MAX_VCPUS) {
+		*why = "vcpus must be between 1 and 16";
+		return -E_INVAL;
+	}
+	vm->nr_vcpus = cfg->vcpus;
+
+	vm->ram_size = ALIGN_UP(cfg->mem_size, VM_RAM_ALIGN);
+	vm->ram_ipa = p->mem[0].base;
+	vm->ram_pa = pool_alloc(&tern_pool, &vm->acct, vm->ram_size, VM_RAM_ALIGN);
+	if (!vm->ram_pa) {
+		*why = "not enough free memory for the VM's RAM";
+		return -E_NOMEM;
+	}
+	memset((void *)(uintptr_t)vm->ram_pa, 0, vm->ram_size);
+
+	err = arch_vm_init(vm, why);
+	if (err)
+		return err;
+	static const struct pt_mm_ops ops_template = {
+		s2_alloc_table, s2_free_table, s2_phys_to_virt, NULL
+	};
+	vm->s2_ops = ops_template;
+	vm->s2_ops.ctx = vm;
+	err = pt_init(&vm->s2, arch_stage2_format(vm), &vm->s2_ops);
+	if (!err)
+		err = pt_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, PT_RWX);
+	if (err) {
+		*why = "cannot build the VM's stage-2 tables";
+		return err;
+	}
+	err = vuart_create(vm, &p->uart, why);
+	if (err)
+		return err;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->id = i;
+		v->vm = vm;
+		arch_vcpu_init(v);
+		sched_assign(v, &pcpus[i % nr_pcpus]);
+	}
+	return vm_boot(vm, why);
+}
+
+int vm_reset(struct vm *vm)
+{
+	const char *why;
+	int err;
+
+	/* A reset starts from the images again in a clean RAM, as a board would. */
+	memset((void *)(uintptr_t)vm->ram_pa, 0, vm->ram_size);
+	err = vm_boot(vm, &why);
+	if (err)
+		pr_err("%s: reset failed: %s\n", vm->name, why);
+	return err;
+}
