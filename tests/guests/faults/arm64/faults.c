@@ -1,0 +1,68 @@
+/*
+ * What a guest gets for touching what does not exist: a read or write of an
+ * address no device or RAM backs comes back as a synchronous external data
+ * abort, and an access to a system register the CPU does not implement as
+ * UNDEFINED. Natively QEMU answers both; under tern, tern must give the
+ * same architected answers and keep running.
+ */
+#include <guest.h>
+
+#define EC_UNKNOWN 0x00
+#define EC_DABT_CUR 0x25
+#define DFSC(esr) ((esr) & 0x3f)
+#define DFSC_SEA 0x10 /* synchronous external abort, not on a table walk */
+#define ESR_WNR (1ul << 6)
+
+/* A hole in QEMU virt's memory map (between virtio-mmio and the platform
+ * bus), and outside anything tern gives a guest. */
+#define UNBACKED_IPA 0x0b000000ul
+
+static void check_abort(const char *what, bool write)
+{
+	volatile uint32_t *p = (volatile uint32_t *)UNBACKED_IPA;
+	struct exception_record r;
+
+	expect_exception();
+	if (write)
+		*p = 0x5a5a5a5a;
+	else
+		(void)*p;
+	r = exception_result();
+	report(r.seen, "%s of an unbacked address traps", what);
+	report(r.seen && r.cause == EC_DABT_CUR, "%s: it is a data abort (EC %#lx)", what,
+	       r.cause);
+	report(r.seen && DFSC(r.syndrome) == DFSC_SEA,
+	       "%s: a synchronous external abort (DFSC %#lx)", what, DFSC(r.syndrome));
+	report(r.seen && !!(r.syndrome & ESR_WNR) == write, "%s: WnR says %s", what,
+	       write ? "write" : "read");
+}
+
+static void check_undefined_sysreg(void)
+{
+	struct exception_record r;
+	unsigned long v = 0;
+
+	/* An IMPLEMENTATION DEFINED encoding no CPU model here implements. */
+	expect_exception();
+	__asm__ volatile("mrs %0, S3_0_C15_C9_7" : "=r"(v));
+	r = exception_result();
+	report(r.seen && r.cause == EC_UNKNOWN, "read of an unimplemented system register is UNDEFINED (EC %#lx)",
+	       r.cause);
+	expect_exception();
+	__asm__ volatile("msr S3_0_C15_C9_7, %0" : : "r"(v));
+	r = exception_result();
+	report(r.seen && r.cause == EC_UNKNOWN, "write of an unimplemented system register is UNDEFINED (EC %#lx)",
+	       r.cause);
+}
+
+int main(int argc, char **argv)
+{
+	report_prefix_push("faults");
+	check_abort("read", false);
+	check_abort("write", true);
+	check_undefined_sysreg();
+	/* Still here, and the console still works: nothing above stopped us. */
+	report(true, "the guest keeps running after every fault");
+	report_prefix_pop();
+	return 0;
+}
