@@ -50,7 +50,7 @@ NM := $(CROSS_COMPILE)nm
 
 .DEFAULT_GOAL := all
 .PHONY: all run debug gdb test unit e2e guests deps check-cc defconfig \
-	menuconfig savedefconfig olddefconfig clean distclean help libfdt
+	menuconfig savedefconfig olddefconfig clean distclean help libfdt linux-guests
 
 help:
 	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
@@ -58,7 +58,7 @@ help:
 # The configuration decides what is built (drivers-$(CONFIG_...)), so it is
 # read for every goal except those that never build tern itself. A missing
 # .config is made from the platform's defconfig (the rule below).
-NO_CONFIG_TARGETS := deps clean distclean help test unit e2e libfdt gdb
+NO_CONFIG_TARGETS := deps clean distclean help test unit e2e libfdt gdb linux-guests
 ifneq ($(filter-out $(NO_CONFIG_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(ARCH),host)
 -include $(O)/.config
@@ -212,7 +212,16 @@ e2e: deps
 	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests
 	@$(MAKE) --no-print-directory ARCH=riscv O=build/riscv all guests
 	@tests/e2e/make-dtbs.sh build/e2e/dtb
+	@$(MAKE) --no-print-directory linux-guests
 	@$(PYTHON) tests/e2e/run.py $(E2E_ARGS)
+
+# --- Linux guests: built from Debian's packages, cached outside the checkout --
+# build/linux/<arch> links to the cache so tests can name repository paths.
+LINUX_GUEST_arm64 := $(TERN_CACHE)/guests/arm64
+linux-guests:
+	@scripts/guest/fetch-debian-arm64.sh $(LINUX_GUEST_arm64)
+	@mkdir -p build/linux
+	@ln -sfn $(LINUX_GUEST_arm64) build/linux/arm64
 
 guests: check-cc libfdt
 	@$(MAKE) --no-print-directory -f tests/guests/guests.mk ARCH=$(ARCH) \

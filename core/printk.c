@@ -12,15 +12,46 @@
 #include <tern/printk.h>
 #include <tern/spinlock.h>
 
-static spinlock_t console_lock = SPINLOCK_INIT;
+static spinlock_t console_spin = SPINLOCK_INIT;
 static bool console_locking;
-/* The CPU holding console_lock, or -1: a trap or panic() on a CPU that was
+/* The CPU holding console_spin, or -1: a trap or panic() on a CPU that was
  * in the middle of printing must still get its report out. */
 static atomic_int console_owner = -1;
+/* How deeply the owner has taken it (only the owner touches this). */
+static unsigned int console_depth;
 
 void printk_enable_locking(void)
 {
 	console_locking = true;
+}
+
+void console_lock(void)
+{
+	int me;
+
+	if (!console_locking)
+		return;
+	me = (int)this_cpu()->id;
+	if (atomic_load(&console_owner) == me) {
+		console_depth++; /* re-entered from a trap: no deadlock */
+		return;
+	}
+	spin_lock(&console_spin);
+	console_depth = 1; /* before owner: a trap in between must not see a stale depth */
+	atomic_store(&console_owner, me);
+}
+
+void console_unlock(void)
+{
+	if (!console_locking)
+		return;
+	if (console_depth > 1) {
+		console_depth--;
+		return;
+	}
+	atomic_store(&console_owner, -1);
+	console_depth = 0;
+	spin_unlock(&console_spin);
 }
 
 void vprintk(enum log_level lvl, const char *fmt, va_list ap)
@@ -33,20 +64,9 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	n = tern_vsnprintf(line, sizeof(line), fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	if (!console_locking) {
-		console_write(line, (size_t)n);
-		return;
-	}
-	int me = (int)this_cpu()->id;
-	if (atomic_load(&console_owner) == me) {
-		console_write(line, (size_t)n); /* re-entered from a trap: no deadlock */
-		return;
-	}
-	spin_lock(&console_lock);
-	atomic_store(&console_owner, me);
+	console_lock();
 	console_write(line, (size_t)n);
-	atomic_store(&console_owner, -1);
-	spin_unlock(&console_lock);
+	console_unlock();
 }
 
 void printk(enum log_level lvl, const char *fmt, ...)

@@ -141,6 +141,7 @@ int vm_reset(struct vm *vm)
 
 	/* A reset starts from the images again in a clean RAM, as a board would. */
 	memset((void *)(uintptr_t)vm->ram_pa, 0, vm->ram_size);
+	vuart_reset(vm);
 	err = vm_boot(vm, &why);
 	if (err)
 		pr_err("%s: reset failed: %s\n", vm->name, why);

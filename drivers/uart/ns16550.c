@@ -2,7 +2,8 @@
  * NS16550 / 8250-compatible UARTs (QEMU virt on RISC-V, most RISC-V boards,
  * many arm64 SoCs). Registers are 1 << reg_shift bytes apart and accessed
  * reg_io_width bytes wide, both from the DT. Firmware has already set the
- * line up (baud, 8N1); tern keeps it and only polls: no interrupts.
+ * line up (baud, 8N1); tern keeps it. Output is polled; input can come by
+ * the received-data interrupt once the console hands it to a guest.
  * Arch-neutral C: base is the (identity-mapped) VA of the registers.
  */
 #include <tern/console.h>
@@ -13,8 +14,11 @@
 #define UART_THR 0 /* transmit holding (write) */
 #define UART_IER 1 /* interrupt enable */
 #define UART_FCR 2 /* FIFO control (write) */
+#define UART_MCR 4 /* modem control */
 #define UART_LSR 5 /* line status */
 
+#define IER_RDI 0x01 /* received data available (and character timeout) */
+#define MCR_OUT2 0x08
 #define FCR_FIFO_ENABLE 0x01
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
@@ -71,10 +75,22 @@ static int ns16550_getc(uintptr_t va, const struct plat_uart *u)
 	return reg_read(va, u, UART_RBR);
 }
 
+/* Reading RBR until LSR.DR clears lowers the interrupt (both the
+ * trigger-level and the timeout source), so no acknowledge is needed. */
+static int ns16550_enable_rx_irq(uintptr_t va, const struct plat_uart *u)
+{
+	/* PC-style boards gate the interrupt pin with OUT2; elsewhere the bit
+	 * is unused, so setting it is harmless. */
+	reg_write(va, u, UART_MCR, reg_read(va, u, UART_MCR) | MCR_OUT2);
+	reg_write(va, u, UART_IER, IER_RDI);
+	return 0;
+}
+
 UART_DRIVER(ns16550_driver) = {
 	.kind = UART_NS16550,
 	.name = "ns16550",
 	.init = ns16550_init,
 	.putc = ns16550_putc,
 	.getc = ns16550_getc,
+	.enable_rx_irq = ns16550_enable_rx_irq,
 };

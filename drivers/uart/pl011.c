@@ -1,7 +1,9 @@
 /*
- * Arm PrimeCell PL011 UART (DDI 0183). Polled: tern's console never waits
- * on UART interrupts. The base is a virtual address the console maps
- * (tern runs identity mapped); every register is accessed as 32 bits.
+ * Arm PrimeCell PL011 UART (DDI 0183). Output is polled: tern's console
+ * never waits on UART interrupts. Input can come by interrupt (the receive
+ * and receive-timeout interrupts) once the console hands it to a guest.
+ * The base is a virtual address the console maps (tern runs identity
+ * mapped); every register is accessed as 32 bits.
  */
 #include <tern/console.h>
 
@@ -13,6 +15,10 @@
 #define UARTCR 0x30
 #define UARTIMSC 0x38
 #define UARTICR 0x44
+
+#define INT_RX (1u << 4) /* FIFO reached its trigger level */
+#define INT_RT (1u << 6) /* data waiting, line quiet: catches single keystrokes */
+#define INT_ERRORS (0xfu << 7) /* framing, parity, break, overrun */
 
 #define FR_BUSY (1u << 3)
 #define FR_RXFE (1u << 4)
@@ -82,10 +88,30 @@ static int pl011_getc(uintptr_t va, const struct plat_uart *u)
 	return (int)(pl011_read(va, UARTDR) & 0xff);
 }
 
+static int pl011_enable_rx_irq(uintptr_t va, const struct plat_uart *u)
+{
+	(void)u;
+	pl011_write(va, UARTICR, INT_RX | INT_RT | INT_ERRORS);
+	pl011_write(va, UARTIMSC, pl011_read(va, UARTIMSC) | INT_RX | INT_RT);
+	return 0;
+}
+
+/* RX and RT also fall when the FIFO empties, but a character that arrives
+ * between this and the end of the drain must raise them again, so they
+ * are cleared before draining, never after. Error flags are dropped: the
+ * console has nobody to report a lost character to. */
+static void pl011_ack_rx_irq(uintptr_t va, const struct plat_uart *u)
+{
+	(void)u;
+	pl011_write(va, UARTICR, INT_RX | INT_RT | INT_ERRORS);
+}
+
 UART_DRIVER(pl011_driver) = {
 	.kind = UART_PL011,
 	.name = "pl011",
 	.init = pl011_init,
 	.putc = pl011_putc,
 	.getc = pl011_getc,
+	.enable_rx_irq = pl011_enable_rx_irq,
+	.ack_rx_irq = pl011_ack_rx_irq,
 };

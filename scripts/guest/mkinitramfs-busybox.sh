@@ -37,7 +37,7 @@ fi
 
 # What /init itself runs before anything else exists (for the interactive
 # shell it adds every other applet with 'busybox --install -s').
-applets=(sh cat cttyhack dmesg grep mount nproc poweroff sed setsid sleep uname)
+applets=(sh cat cttyhack dmesg grep mount nproc poweroff reboot sed setsid sleep uname)
 
 # Permissions end up in the archive: make them independent of the caller.
 umask 022
