@@ -8,6 +8,7 @@ packages=(
 	make gcc libc6-dev                       # host unit tests
 	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
 	qemu-system-arm qemu-system-misc opensbi u-boot-qemu
+	ipxe-qemu                                # the ROM of the virt board's default NIC
 	device-tree-compiler python3 python3-kconfiglib
 	linux-source-6.1 xz-utils cpio flex bison bc
 	gdb-multiarch

@@ -25,4 +25,40 @@ arch-y := \
 	arch/arm64/mmu.c \
 	arch/arm64/pte.c \
 	arch/arm64/psci.c \
-	arch/arm64/irq.c
+	arch/arm64/irq.c \
+	arch/arm64/guest_entry.S
+
+# Guests at EL1: the world switch above is always linked (the lower-EL
+# vectors lead there); the rest once the arch offers guests (Kconfig).
+arch-$(CONFIG_ARCH_HAS_GUESTS) += \
+	arch/arm64/vcpu.c \
+	arch/arm64/exit.c \
+	arch/arm64/inject.c \
+	arch/arm64/sysreg_trap.c \
+	arch/arm64/id_regs.c \
+	arch/arm64/mmio_decode.c \
+	arch/arm64/stage2.c \
+	arch/arm64/guest_dt.c \
+	arch/arm64/guest_irq.c \
+	arch/arm64/guest_image.c \
+	arch/arm64/idle.c
+
+# Interrupts and time for guests: the physical GIC driver (arm64-only, so
+# listed here rather than as a Kconfig driver), the vGIC and its pure
+# register models, the guests' virtual timer and tern's own EL2 timer.
+arch-$(CONFIG_ARCH_HAS_GUESTS) += \
+	drivers/irqchip/gic.c \
+	drivers/irqchip/gicv3.c \
+	drivers/irqchip/gicv2.c \
+	arch/arm64/vgic.c \
+	arch/arm64/vgic_v3.c \
+	arch/arm64/vgic_v2.c \
+	arch/arm64/vgic_model.c \
+	arch/arm64/vgic_lr.c \
+	arch/arm64/vgic_route.c \
+	arch/arm64/vgic_regs.c \
+	arch/arm64/vgic_v3_regs.c \
+	arch/arm64/vgic_v2_regs.c \
+	arch/arm64/vtimer.c \
+	arch/arm64/vtimer_line.c \
+	arch/arm64/hyp_timer.c

@@ -10,18 +10,9 @@
 #include <tern/arch.h>
 #include <tern/cpu.h>
 
-/* ID_AA64MMFR0_EL1.PARange -> physical address bits. 52 needs LPA/LPA2
- * descriptors, which tern's 4 KiB format does not use: cap at 48. */
-static unsigned int parange_bits(unsigned int parange)
-{
-	static const unsigned char bits[] = { 32, 36, 40, 42, 44, 48 };
-
-	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
-}
-
 static unsigned int host_pa_bits(void)
 {
-	return parange_bits(ID_AA64MMFR0_PARANGE(read_sysreg(id_aa64mmfr0_el1)));
+	return arm64_parange_bits(ID_AA64MMFR0_PARANGE(read_sysreg(id_aa64mmfr0_el1)));
 }
 
 /*
@@ -70,7 +61,7 @@ void arch_mmu_enable(paddr_t root)
 	if (!arm64_at_el2())
 		return; /* arch_check_host() has said why */
 	if (ps > 5)
-		ps = 5; /* 48 bits, see parange_bits() */
+		ps = 5; /* 48 bits, see arm64_parange_bits() */
 
 	/*
 	 * This CPU has run on its stack with caches off, so the live frames

@@ -1,6 +1,6 @@
 /*
- * tern as a host PSCI client: starting the other CPUs and powering off,
- * through the conduit the host DT names (SMC under QEMU with
+ * tern as a host PSCI client: starting the other CPUs, powering off and
+ * resetting, through the conduit the host DT names (SMC under QEMU with
  * virtualization=on, HVC where firmware runs at EL2 beside tern's loader).
  */
 #include <arch/psci.h>
@@ -11,6 +11,7 @@
 #include <tern/sections.h>
 
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
+#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009U
 #define PSCI_0_2_FN64_CPU_ON 0xc4000003U
 
 /* PSCI return codes (DEN0022). */
@@ -92,5 +93,11 @@ int arch_start_cpu(struct pcpu *cpu, const struct platform *p)
 noreturn void arch_system_off(void)
 {
 	psci_call(psci_conduit, PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
+	arch_cpu_halt(); /* no PSCI, or it refused */
+}
+
+noreturn void arch_system_reset(void)
+{
+	psci_call(psci_conduit, PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
 	arch_cpu_halt(); /* no PSCI, or it refused */
 }

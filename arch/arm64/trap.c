@@ -1,12 +1,14 @@
 /*
- * The C side of the EL2 vectors: dispatch by exception class, and the dump
- * of a trap nobody expected. Today every trap is unexpected (tern runs no
- * guests yet); guest exits will fill ec_handlers[].
+ * The C side of the EL2 vectors for tern's own code: interrupts, and the
+ * dump of a trap nobody expected. Guest exits do not come here: the
+ * lower-EL vectors return them to the vCPU run loop (exit.c).
  */
 #include <stdatomic.h>
+#include <generated/config.h>
 #include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <arch/trap.h>
+#include <arch/vgic.h>
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/printk.h>
@@ -14,9 +16,9 @@
 typedef enum trap_action (*trap_handler_fn)(struct trap_frame *f, unsigned int vector);
 
 /*
- * Handlers of synchronous traps and SErrors by ESR_EL2.EC. An empty slot
- * means "unexpected": dump and stop this CPU. All slots are empty until
- * guests exist: nothing tern does itself is meant to trap.
+ * Handlers of synchronous traps and SErrors taken at EL2 by ESR_EL2.EC. An
+ * empty slot means "unexpected": dump and stop this CPU. All slots are
+ * empty: nothing tern does itself is meant to trap.
  */
 static const trap_handler_fn ec_handlers[ESR_EC_COUNT] = { NULL };
 
@@ -109,6 +111,17 @@ void arm64_trap_entry(struct trap_frame *f, unsigned int vector)
 {
 	enum trap_kind kind = TRAP_KIND(vector);
 	trap_handler_fn handler = NULL;
+
+#if CONFIG_ARCH_HAS_GUESTS
+	/* tern keeps interrupts masked at EL2 and takes them where it waits
+	 * (arch_idle) or as guest exits; should anything unmask them, they
+	 * are handled the same way. */
+	if (!(vector & TRAP_STACK_OVERFLOW) && TRAP_GROUP(vector) == TRAP_FROM_EL2H &&
+	    (kind == TRAP_IRQ || kind == TRAP_FIQ)) {
+		gic_handle_irqs();
+		return;
+	}
+#endif
 
 	/* After a stack overflow nothing may return to the broken stack. */
 	if (!(vector & TRAP_STACK_OVERFLOW) && (kind == TRAP_SYNC || kind == TRAP_SERROR))

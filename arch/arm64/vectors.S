@@ -1,9 +1,13 @@
 /*
- * The EL2 exception vectors (VBAR_EL2). Every entry saves the same frame
- * (struct trap_frame, arch/trap.h) and calls arm64_trap_entry(frame,
- * vector): one C entry, so dispatch lives in C tables and not in assembly.
+ * The EL2 exception vectors (VBAR_EL2). Every entry for tern's own code
+ * saves the same frame (struct trap_frame, arch/trap.h) and calls
+ * arm64_trap_entry(frame, vector): one C entry, so dispatch lives in C
+ * tables and not in assembly. Entries from a lower EL are guest exits:
+ * they return from arm64_guest_enter (guest_entry.S) to the vCPU's run
+ * loop, which dispatches by exception class in C as well.
  */
 #include <generated/asm-offsets.h>
+#include <arch/guest.h>
 
 	/* Each entry has 128 bytes: save what the common path needs to free
 	 * two registers, then branch there with the vector number in x1. */
@@ -52,6 +56,20 @@
 	b	trap_save_rest
 	.endm
 
+	/*
+	 * A guest exit. Nothing but a guest runs below EL2, and the guest
+	 * cannot move SP_EL2, so SP is where arm64_guest_enter left it: free
+	 * two registers on the stack, find the guest's register block in
+	 * that frame, and let the common path save the rest.
+	 */
+	.macro vector_entry_guest kind
+	.balign 0x80
+	stp	x0, x1, [sp, #-16]!
+	ldr	x0, [sp, #16 + GE_REGS]
+	mov	x1, #\kind
+	b	arm64_guest_exit
+	.endm
+
 	.section .text.vectors, "ax"
 	.balign 0x800			/* VBAR_EL2 ignores bits [10:0] */
 	.globl	arm64_el2_vectors
@@ -64,14 +82,14 @@ arm64_el2_vectors:
 	vector_entry_el2h 5
 	vector_entry_el2h 6
 	vector_entry_el2h 7
-	vector_entry 8			/* lower EL, AArch64 */
-	vector_entry 9
-	vector_entry 10
-	vector_entry 11
-	vector_entry 12			/* lower EL, AArch32 */
-	vector_entry 13
-	vector_entry 14
-	vector_entry 15
+	vector_entry_guest GUEST_EXIT_SYNC	/* lower EL, AArch64 */
+	vector_entry_guest GUEST_EXIT_IRQ
+	vector_entry_guest GUEST_EXIT_FIQ
+	vector_entry_guest GUEST_EXIT_SERROR
+	vector_entry_guest (GUEST_EXIT_AARCH32 + GUEST_EXIT_SYNC)	/* lower EL, AArch32 */
+	vector_entry_guest (GUEST_EXIT_AARCH32 + GUEST_EXIT_IRQ)
+	vector_entry_guest (GUEST_EXIT_AARCH32 + GUEST_EXIT_FIQ)
+	vector_entry_guest (GUEST_EXIT_AARCH32 + GUEST_EXIT_SERROR)
 
 trap_common:
 	add	x0, sp, #TRAP_FRAME_SIZE	/* SP before the vector took its frame */

@@ -94,6 +94,9 @@ enum vcpu_exit;
  * text_offset (and for raw binaries). */
 extern const char arch_image_magic[4];
 extern const uint64_t arch_image_default_offset;
+/* The ELF e_machine of this arch's guests (EM_AARCH64 183, EM_RISCV 243):
+ * an ELF kernel for another machine is refused with a message. */
+extern const uint16_t arch_elf_machine;
 
 /* Per-VM setup: VMID, stage-2 geometry (IPA size), the interrupt controller
  * model and its MMIO devices. 0 or a negative E_* with *why set. */

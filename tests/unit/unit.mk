@@ -10,9 +10,13 @@ KCONFIG_ENV := KCONFIG_CONFIG=$(O)/.config ARCH=host srctree=$(CURDIR)
 # core/ files that hold logic (not boot glue) and the tests of them.
 UNIT_CORE := core/format.c core/platform_fdt.c core/page_alloc.c core/pgtable.c core/mmio.c \
 	core/fwcall.c core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c core/vcpu.c core/cpu.c \
-	core/spinlock.c core/errno.c core/bootargs.c
+	core/spinlock.c core/errno.c core/bootargs.c core/bundle.c core/vm_config.c \
+	core/guest_loader.c core/guest_dt.c core/vuart_pl011.c core/vuart_ns16550.c
 UNIT_ARCH := arch/host/host.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm64/frame_walk.c \
-	arch/riscv/pte.c arch/riscv/isa.c arch/riscv/trap_decode.c arch/riscv/unwind.c
+	arch/riscv/pte.c arch/riscv/isa.c arch/riscv/trap_decode.c arch/riscv/unwind.c \
+	arch/arm64/vgic_model.c arch/arm64/vgic_lr.c arch/arm64/vgic_route.c \
+	arch/arm64/vgic_regs.c arch/arm64/vgic_v3_regs.c arch/arm64/vgic_v2_regs.c \
+	arch/arm64/vtimer_line.c arch/arm64/mmio_decode.c arch/arm64/id_regs.c
 UNIT_TESTS := $(wildcard tests/unit/test_*.c) tests/unit/main.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c
 DTS := $(wildcard tests/unit/dts/*.dts)

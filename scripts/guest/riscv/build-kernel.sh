@@ -16,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
 
 usage() { echo "usage: $0 [base|v01] [DEST]" >&2; exit 2; }
@@ -46,8 +46,11 @@ out=$GUEST_CACHE/$variant-$hash
 deliver() {
 	if [[ -n $dest ]]; then
 		mkdir -p "$(dirname "$dest")"
-		cp -f "$out/Image" "$dest"
-		echo "copied to $dest" >&2
+		# Unchanged files keep their date, so make sees nothing new.
+		if ! cmp -s "$out/Image" "$dest"; then
+			cp -f "$out/Image" "$dest"
+			echo "copied to $dest" >&2
+		fi
 	fi
 	echo "$out/Image"
 }

@@ -1,9 +1,12 @@
-# Shared by build-kernel.sh and mkinitramfs.sh (sourced, not run).
+# shellcheck shell=bash
+# Shared by build-kernel.sh, mkinitramfs.sh and check-native.sh (sourced,
+# not run).
 # Everything built or extracted lives in $TERN_CACHE, never in the checkout.
 
 : "${TERN_CACHE:=$HOME/.cache/tern}"
 GUEST_CACHE=$TERN_CACHE/guests/riscv
 LINUX_TARBALL=/usr/src/linux-source-6.1.tar.xz
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CROSS_COMPILE=riscv64-linux-gnu-
 export TERN_CACHE
 

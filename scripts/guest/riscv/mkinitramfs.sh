@@ -18,7 +18,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
 
 [[ $# -le 1 ]] || { echo "usage: $0 [DEST]" >&2; exit 2; }
@@ -38,8 +38,11 @@ out=$GUEST_CACHE/initramfs-$hash
 deliver() {
 	if [[ -n $dest ]]; then
 		mkdir -p "$(dirname "$dest")"
-		cp -f "$out/initramfs.cpio.gz" "$dest"
-		echo "copied to $dest" >&2
+		# Unchanged files keep their date, so make sees nothing new.
+		if ! cmp -s "$out/initramfs.cpio.gz" "$dest"; then
+			cp -f "$out/initramfs.cpio.gz" "$dest"
+			echo "copied to $dest" >&2
+		fi
 	fi
 	echo "$out/initramfs.cpio.gz"
 }

@@ -66,6 +66,14 @@ struct vgic_cpu;
  * host GIC's addresses, as MMIO devices on the VM's bus. */
 int vgic_vm_init(struct vm *vm, const char **why);
 void vgic_vcpu_init(struct vcpu *v);
+/* A vCPU's PE reset (PSCI CPU_ON, a reset of the vCPU): its virtual CPU
+ * interface (priority mask, active priorities) back to reset values. The
+ * redistributor keeps its state, as on hardware. */
+void vgic_vcpu_reset(struct vcpu *v);
+/* The whole VM resets (SYSTEM_RESET), with no vCPU running: distributor,
+ * redistributors, CPU interfaces and timers to reset values, and guest
+ * virtual time near 0 again. */
+void vgic_vm_reset(struct vm *vm);
 
 /* Set the level of a virtual interrupt line: an SPI (v == NULL, routed as
  * the guest programmed it) or a PPI/SGI of vCPU v. Wakes/kicks the target. */

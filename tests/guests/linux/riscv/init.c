@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MAX_ARGS 32
@@ -124,6 +125,11 @@ static long online_cpus(void)
 
 static void __attribute__((noreturn)) power(int how)
 {
+	/* Let the console transmit what init wrote (the marker) before the
+	 * power goes: the kernel's own lines bypass the tty buffer and have
+	 * been seen to overtake it (QEMU -icount). */
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
 	sync();
 	reboot(how);
 	printf("init: reboot(%s): %s\n", how == RB_POWER_OFF ? "RB_POWER_OFF" : "RB_AUTOBOOT",

@@ -1,0 +1,220 @@
+/*
+ * Guest exits: one const table by ESR_EL2.EC for synchronous exits, and the
+ * interrupt and SError paths. Each handler returns what happens next
+ * (arch/guest.h): back into the guest at once, or to the scheduler.
+ *
+ * A guest's misbehaviour never stops tern: an access nothing backs, an
+ * instruction tern does not emulate, an exception class it does not
+ * expect, all come back to the guest as the exception the architecture
+ * would have raised there (inject.c).
+ */
+#include <stdatomic.h>
+#include <arch/esr.h>
+#include <arch/guest.h>
+#include <arch/mmio_decode.h>
+#include <arch/sysreg.h>
+#include <arch/vgic.h>
+#include <tern/fwcall.h>
+#include <tern/mmio.h>
+#include <tern/vm.h>
+
+typedef enum guest_next (*exit_handler_fn)(struct vcpu *v, uint64_t esr);
+
+/* exits[] slot for physical interrupts taken in the guest: they have no
+ * exception class, and 0x3f is one the architecture leaves unallocated. */
+#define EXIT_SLOT_IRQ 0x3f
+
+/* --- Firmware calls ----------------------------------------------------------- */
+
+static const enum guest_next fw_next[] = {
+	[FW_NEXT_RESUME] = GUEST_RUN,
+	[FW_NEXT_BLOCK] = GUEST_BLOCK,
+	[FW_NEXT_OFF] = GUEST_OFF,
+	[FW_NEXT_VM_STOP] = GUEST_VM_STOP,
+};
+
+/*
+ * An SMCCC call: function ID in w0, arguments in x1-x6, results in x0-x3
+ * (SMCCC 1.2+ keeps x4-x17, which tern never touches). Results a service
+ * does not set read as 0. A call that reset the vCPU (a powerdown
+ * CPU_SUSPEND) leaves its registers as the reset made them.
+ */
+static enum guest_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
+{
+	struct arm64_guest_regs *r = &v->arch.regs;
+	struct fw_call c = { .id = (uint32_t)r->x[0] };
+
+	/* SMCCC: the HVC/SMC immediate must be 0; other values are not calls
+	 * tern defines. */
+	if (ESR_ISS(esr) & 0xffff) {
+		r->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
+		if (skip)
+			guest_skip_insn(v);
+		return GUEST_RUN;
+	}
+	for (int i = 0; i < 6; i++)
+		c.arg[i] = r->x[i + 1];
+	v->arch.reset_done = false;
+	fw_dispatch(v, FW_ABI_SMCCC, &c);
+	if (!v->arch.reset_done) {
+		for (int i = 0; i < 4; i++)
+			r->x[i] = c.ret[i];
+		if (skip)
+			guest_skip_insn(v);
+	}
+	return fw_next[c.next];
+}
+
+/* HVC: ELR_EL2 already points past the instruction. */
+static enum guest_next exit_hvc(struct vcpu *v, uint64_t esr)
+{
+	return firmware_call(v, esr, false);
+}
+
+/* SMC trapped by HCR_EL2.TSC: ELR_EL2 points at the instruction. */
+static enum guest_next exit_smc(struct vcpu *v, uint64_t esr)
+{
+	return firmware_call(v, esr, true);
+}
+
+/* --- WFI / WFE ------------------------------------------------------------------ */
+
+static enum guest_next exit_wfx(struct vcpu *v, uint64_t esr)
+{
+	unsigned int ti = ESR_ISS(esr) & 3; /* 0 WFI, 1 WFE, 2 WFIT, 3 WFET */
+
+	guest_skip_insn(v);
+	switch (ti) {
+	case 0:
+		/*
+		 * Block only with nothing to wake for: the scheduler then waits
+		 * for an interrupt or the vCPU's timer deadline. The vGIC alone
+		 * says what is deliverable: a timer whose output is high but
+		 * whose interrupt the guest cannot take (disabled, masked by
+		 * priority) must not wake it, or the guest spins through WFI.
+		 * A timer that fired but whose physical interrupt tern has not
+		 * taken yet is caught by the scheduler's deadline check.
+		 */
+		return vgic_irq_pending(v) ? GUEST_RUN : GUEST_BLOCK;
+	case 1:
+		/* Only trapped when vCPUs share this CPU: give way. */
+		return GUEST_PREEMPT;
+	default:
+		/* WFIT/WFET (hidden from guests): an early wake-up is allowed. */
+		return GUEST_RUN;
+	}
+}
+
+/* --- Aborts ---------------------------------------------------------------------- */
+
+/*
+ * A data abort at stage 2. Guest RAM is mapped whole, so a translation
+ * fault is an access outside it: emulate it on the VM's MMIO bus when the
+ * syndrome describes it (ISV), else hand the guest an external abort.
+ */
+static enum guest_next exit_dabt(struct vcpu *v, uint64_t esr)
+{
+	struct arm64_guest_regs *r = &v->arch.regs;
+	uint32_t iss = ESR_ISS(esr);
+	struct mmio_insn m;
+	uint64_t value = 0;
+	paddr_t ipa;
+
+	if (!s2_fault_is_translation(iss) || (iss & DABT_S1PTW))
+		goto abort;
+	ipa = s2_fault_ipa(r->hpfar, r->far);
+	if (guest_ram_contains(v->vm, ipa, 1))
+		goto abort; /* cannot happen while RAM is mapped whole */
+	if (iss & DABT_CM) {
+		/* Cache maintenance by VA on a device: nothing to maintain. */
+		guest_skip_insn(v);
+		return GUEST_RUN;
+	}
+	if (!mmio_decode(esr, &m))
+		goto abort;
+	if (m.write)
+		value = mmio_store_value(&m, guest_reg(v, m.reg));
+	if (mmio_access(&v->vm->mmio, v, ipa, m.size, m.write, &value))
+		goto abort;
+	if (!m.write)
+		guest_set_reg(v, m.reg, mmio_load_value(&m, value));
+	guest_skip_insn(v);
+	return GUEST_RUN;
+abort:
+	guest_inject_dabt(v);
+	return GUEST_RUN;
+}
+
+/* An instruction fetch outside guest RAM. */
+static enum guest_next exit_iabt(struct vcpu *v, uint64_t esr)
+{
+	guest_inject_iabt(v);
+	return GUEST_RUN;
+}
+
+/* --- Everything else ----------------------------------------------------------------- */
+
+static enum guest_next exit_fp(struct vcpu *v, uint64_t esr)
+{
+	arm64_fp_lazy_load(v);
+	return GUEST_RUN; /* retry the instruction, now with its registers */
+}
+
+/* Classes tern does not emulate (SVE, SME, pointer authentication with
+ * the keys not switched, an unknown cause, ...): what a CPU without the
+ * feature does. */
+static enum guest_next exit_undef(struct vcpu *v, uint64_t esr)
+{
+	guest_inject_undef(v);
+	return GUEST_RUN;
+}
+
+static const exit_handler_fn exit_handlers[ESR_EC_COUNT] = {
+	[ESR_EC_WFX] = exit_wfx,
+	[ESR_EC_FP_ASIMD] = exit_fp,
+	[ESR_EC_HVC64] = exit_hvc,
+	[ESR_EC_SMC64] = exit_smc,
+	[ESR_EC_SYS64] = arm64_handle_sysreg,
+	[ESR_EC_IABT_LOW] = exit_iabt,
+	[ESR_EC_DABT_LOW] = exit_dabt,
+};
+
+/* A physical interrupt arrived while the guest ran (HCR_EL2.IMO/FMO):
+ * take it at EL2, then go back unless it asked this vCPU to leave. */
+static enum guest_next exit_irq(struct vcpu *v)
+{
+	v->exits[EXIT_SLOT_IRQ]++;
+	gic_handle_irqs();
+	if (atomic_load_explicit(&v->kick, memory_order_relaxed) || arm64_slice_expired())
+		return GUEST_PREEMPT;
+	return GUEST_RUN;
+}
+
+enum guest_next arm64_handle_exit(struct vcpu *v, unsigned int kind)
+{
+	uint64_t esr = v->arch.regs.esr;
+	unsigned int ec;
+	exit_handler_fn fn;
+
+	/* A virtual SError the guest took clears HCR_EL2.VSE. */
+	if (v->arch.hcr & HCR_VSE)
+		v->arch.hcr = read_sysreg(hcr_el2);
+
+	switch (kind & 3) {
+	case GUEST_EXIT_SYNC:
+		ec = ESR_EC(esr);
+		v->exits[ec]++;
+		fn = exit_handlers[ec];
+		return fn ? fn(v, esr) : exit_undef(v, esr);
+	case GUEST_EXIT_IRQ:
+	case GUEST_EXIT_FIQ:
+		return exit_irq(v);
+	default:
+		/* A physical SError while the guest ran is the guest's (an
+		 * access it made faulted asynchronously): it gets a virtual
+		 * one, as it would have on bare hardware. */
+		v->exits[ESR_EC_SERROR]++;
+		guest_inject_serror(v);
+		return GUEST_RUN;
+	}
+}

@@ -1,0 +1,93 @@
+/*
+ * What the pieces of arm64's guest support share inside arch/arm64: the
+ * world switch (guest_entry.S), the vCPU run loop (vcpu.c), the exit table
+ * (exit.c) and its handlers (sysreg_trap.c, inject.c). Not part of the arch
+ * contract; core/ never includes it.
+ *
+ * The top half is plain #defines that guest_entry.S and vectors.S use too.
+ */
+#ifndef ARCH_ARM64_GUEST_H
+#define ARCH_ARM64_GUEST_H
+
+/*
+ * arm64_guest_enter's frame on tern's stack while the guest runs: the
+ * frame record, the callee-saved x19-x28, and the guest's register block.
+ * The guest cannot move SP_EL2, so the exit vectors find the block at this
+ * fixed offset above SP (after pushing the two registers they free).
+ */
+#define GE_FRAME_SIZE 112
+#define GE_FP 0
+#define GE_X19 16
+#define GE_REGS 96
+
+/* What arm64_guest_enter returns: the VBAR_EL2 entry the exit came
+ * through, counted from the lower-EL AArch64 group (entries 8-15). */
+#define GUEST_EXIT_SYNC 0
+#define GUEST_EXIT_IRQ 1
+#define GUEST_EXIT_FIQ 2
+#define GUEST_EXIT_SERROR 3
+#define GUEST_EXIT_AARCH32 4 /* added when the guest was in AArch32 (EL0) */
+
+#ifndef __ASSEMBLY__
+#include <tern/types.h>
+#include <tern/vm.h>
+
+/* guest_entry.S: run the guest from regs until it exits; returns the
+ * GUEST_EXIT_* kind, with regs (and its esr/far/hpfar) saved. */
+unsigned int arm64_guest_enter(struct arm64_guest_regs *regs);
+/* guest_entry.S: this CPU's FP/SIMD registers to and from memory. */
+void arm64_fpsimd_save(struct arm64_fpsimd_state *s);
+void arm64_fpsimd_load(const struct arm64_fpsimd_state *s);
+
+/* What an exit handler decided. Only GUEST_RUN stays in the run loop. */
+enum guest_next {
+	GUEST_RUN,     /* handled: straight back into the guest */
+	GUEST_PREEMPT, /* the scheduler's turn (kick, time slice, WFE) */
+	GUEST_BLOCK,   /* WFI with nothing pending, PSCI suspend */
+	GUEST_OFF,     /* PSCI CPU_OFF */
+	GUEST_VM_STOP, /* SYSTEM_OFF / SYSTEM_RESET */
+};
+
+/* exit.c: handle one exit of a loaded vCPU. */
+enum guest_next arm64_handle_exit(struct vcpu *v, unsigned int kind);
+/* sysreg_trap.c: a trapped MSR/MRS/SYS (EC 0x18). */
+enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr);
+/* sysreg_trap.c: fill vm->arch.id_regs from the host's (needs ipa_bits). */
+void arm64_id_regs_init(struct vm *vm);
+/* vcpu.c: the FP/SIMD trap: give the guest its FP state on this CPU. */
+void arm64_fp_lazy_load(struct vcpu *v);
+/* vcpu.c: the vCPU loaded on this physical CPU, or NULL. */
+struct vcpu *arm64_loaded_vcpu(void);
+/* idle.c: whether this CPU's time slice (arch_set_slice_timer) is over. */
+bool arm64_slice_expired(void);
+
+/* inject.c: exceptions delivered to the loaded vCPU's EL1, as the
+ * architecture would take them, at the instruction that exited. */
+void guest_inject_undef(struct vcpu *v);
+void guest_inject_dabt(struct vcpu *v); /* synchronous external abort at regs.far */
+void guest_inject_iabt(struct vcpu *v);
+void guest_inject_serror(struct vcpu *v);
+/* Step past the instruction that exited (its length from ESR_EL2.IL). */
+void guest_skip_insn(struct vcpu *v);
+
+/* VTTBR_EL2 of a VM: its stage-2 root and VMID. */
+static inline uint64_t arm64_vttbr(const struct vm *vm)
+{
+	return vm->s2.root_pa | ((uint64_t)vm->arch.vmid << 48);
+}
+
+/* Register Rt of a trapped instruction: 31 is the zero register in every
+ * form tern emulates (loads, stores, MRS, MSR). */
+static inline uint64_t guest_reg(const struct vcpu *v, unsigned int rt)
+{
+	return rt < 31 ? v->arch.regs.x[rt] : 0;
+}
+
+static inline void guest_set_reg(struct vcpu *v, unsigned int rt, uint64_t val)
+{
+	if (rt < 31)
+		v->arch.regs.x[rt] = val;
+}
+#endif
+
+#endif
