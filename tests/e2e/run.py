@@ -68,11 +68,17 @@ class Test:
     summary: bool = False
     requires: list = field(default_factory=list)
     send: list = field(default_factory=list)  # (regex, text) pairs, in order
+    bundle: list | None = None  # scripts/mkbundle.sh arguments
+
+    def bundle_path(self):
+        return LOG_DIR / f"{self.name}.bundle.cpio"
 
     def command(self):
         cmd = [QEMU[self.arch], *self.qemu, *QEMU_FIXED_ARGS]
         if self.kernel:
             cmd += ["-kernel", str(repo_path(self.kernel))]
+        if self.bundle is not None:
+            cmd += ["-initrd", str(self.bundle_path())]
         if self.bios:
             cmd += ["-bios", bios_arg(self.bios)]
         if self.dtb:
@@ -109,7 +115,7 @@ def bios_arg(bios):
 FIELDS = {
     "name": str, "arch": str, "kernel": str, "qemu": str, "bios": str, "append": str,
     "dtb": str, "timeout": (int, float), "expect": list, "reject": list, "until": str,
-    "summary": bool, "requires": list, "send": list,
+    "summary": bool, "requires": list, "send": list, "bundle": str,
 }
 REQUIRED = ("name", "arch")
 
@@ -150,10 +156,12 @@ def parse_test(i, raw):
         send.append((compile_regex(name, "send", pair[0]), pair[1]))
     try:
         qemu = shlex.split(raw.get("qemu", ""))
+        bundle = shlex.split(raw["bundle"]) if "bundle" in raw else None
     except ValueError as e:
-        raise ManifestError(f"{name}: cannot split qemu arguments: {e}") from None
+        raise ManifestError(f"{name}: cannot split qemu or bundle arguments: {e}") from None
     return Test(
         name=name, arch=arch, kernel=raw.get("kernel"), qemu=qemu, send=send, bios=raw.get("bios"),
+        bundle=bundle,
         append=raw.get("append"), dtb=raw.get("dtb"),
         timeout=float(raw.get("timeout", DEFAULT_TIMEOUT)),
         expect=[compile_regex(name, "expect", r) for r in raw.get("expect", [])],
@@ -239,6 +247,10 @@ def run_qemu(test, streamer):
     ended = None
     pending = list(test.send)
     sent_at = 0  # the next send pattern is looked for after the last match
+    # until counts only once every expect has appeared, after the last one:
+    # a test can then wait for the second of two identical lines (a reboot).
+    expects = list(test.expect)
+    expect_at = 0
     fd = proc.stdout.fileno()
     try:
         while ended is None:
@@ -271,7 +283,13 @@ def run_qemu(test, streamer):
                 sent_at = m.end()
                 proc.stdin.write(pending.pop(0)[1].encode())
                 proc.stdin.flush()
-            if test.until and test.until.search(text, start):
+            while expects:
+                m = expects[0].search(text, expect_at)
+                if not m:
+                    break
+                expect_at = m.end()
+                expects.pop(0)
+            if test.until and not expects and test.until.search(text, max(start, expect_at)):
                 ended = "until"
     finally:
         if ended != "exited":
@@ -333,6 +351,17 @@ def judge(test, output, ended, code):
     return problems
 
 
+def make_bundle(test):
+    """Builds the test's guest bundle (tern's initrd); a problem, or None."""
+    out = test.bundle_path()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [str(REPO / "scripts" / "mkbundle.sh"), "-o", str(out), *test.bundle]
+    p = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        return f"mkbundle.sh failed: {p.stdout.strip()}"
+    return None
+
+
 def run_test(test, verbose, prefixed):
     missing = [p for p in test.requires if not repo_path(p).exists()]
     if missing:
@@ -340,8 +369,13 @@ def run_test(test, verbose, prefixed):
     log = LOG_DIR / f"{test.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = test.command()
+    problem = None
     if test.kernel and not repo_path(test.kernel).exists():
-        result = Result(test, "FAIL", [f"kernel {test.kernel} does not exist (built yet?)"])
+        problem = f"kernel {test.kernel} does not exist (built yet?)"
+    elif test.bundle is not None:
+        problem = make_bundle(test)
+    if problem:
+        result = Result(test, "FAIL", [problem])
     else:
         try:
             streamer = Streamer(test.name, prefixed) if verbose else None
