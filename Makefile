@@ -186,14 +186,29 @@ SMP ?= 4
 MEM ?= 2G
 GIC ?= 3
 QEMU_ARGS ?=
+# The guest: what `make run` boots under tern (docs/user-guide.md). Without
+# GUEST_KERNEL, arm64 boots Debian's stock kernel (make linux-guests).
+GUEST_KERNEL ?=
+GUEST_INITRD ?=
+GUEST_CMDLINE ?=
+GUEST_DTB ?=
+GUEST_MEM ?=
+VCPUS ?=
+SBI ?=
+# The default guest of each arch, fetched or built when GUEST_KERNEL is unset.
+GUEST_DEFAULT_arm64 := build/linux/arm64
+RUN_GUEST_arm64 := $(if $(GUEST_KERNEL),,linux-guests)
 RUN_ENV := ARCH=$(ARCH) O=$(O) SMP=$(SMP) MEM=$(MEM) GIC=$(GIC) CPU=$(CPU) BIOS=$(BIOS) \
 	QEMU_MACHINE=$(QEMU_MACHINE_$(ARCH)) QEMU_CPU=$(QEMU_CPU_$(ARCH)) \
-	QEMU_ARGS="$(QEMU_ARGS)" APPEND="$(APPEND)"
+	QEMU_ARGS="$(QEMU_ARGS)" APPEND="$(APPEND)" \
+	GUEST_KERNEL="$(GUEST_KERNEL)" GUEST_INITRD="$(GUEST_INITRD)" \
+	GUEST_CMDLINE="$(GUEST_CMDLINE)" GUEST_DTB="$(GUEST_DTB)" GUEST_MEM="$(GUEST_MEM)" \
+	VCPUS="$(VCPUS)" SBI="$(SBI)" GUEST_DEFAULT="$(GUEST_DEFAULT_$(ARCH))"
 
-run: deps all
+run: deps all $(RUN_GUEST_$(ARCH))
 	@$(RUN_ENV) scripts/qemu.sh run
 
-debug: deps all
+debug: deps all $(RUN_GUEST_$(ARCH))
 	@$(RUN_ENV) scripts/qemu.sh debug
 
 gdb:

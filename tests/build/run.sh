@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the build itself: out-of-tree builds, the image headers QEMU and
 # U-Boot look for, Kconfig round trips, and a clear error for a missing
-# cross compiler. One PASS/FAIL line per test, then "N passed, N failed".
+# cross compiler, and `make run` with its guest variables. One PASS/FAIL line
+# per test, then "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
@@ -61,6 +62,23 @@ result "missing-cross-compiler-names-package" $? "$log"
 log=$("$make" --no-print-directory ARCH=sparc O="$tmp/sparc" 2>&1)
 [[ $? -ne 0 ]] && grep -q "ARCH=sparc is not supported" <<<"$log"
 result "unknown-arch-is-an-error" $? "$log"
+
+# `make run` as a user runs it, non-interactively: Debian's kernel boots
+# under tern and the guest's poweroff ends QEMU (and make) with status 0.
+log=$(timeout 300 "$make" --no-print-directory run SMP=2 VCPUS=2 MEM=1G \
+	GUEST_CMDLINE="console=ttyAMA0 tern.init=poweroff" </dev/null 2>&1)
+rc=$?
+[[ $rc -eq 0 ]] && grep -q "^TERN-GUEST-USERSPACE-OK cpus=2 " <<<"$log" &&
+	grep -q "^tern: every VM has stopped" <<<"$log"
+result "make-run-arm64-linux-poweroff" $? "exit $rc"$'\n'"$log"
+
+log=$("$make" --no-print-directory run GUEST_KERNEL="$tmp/no-such-Image" </dev/null 2>&1)
+[[ $? -ne 0 ]] && grep -q "GUEST_KERNEL=$tmp/no-such-Image: no such file" <<<"$log"
+result "make-run-missing-guest-kernel" $? "$log"
+
+log=$("$make" --no-print-directory run MEM=lots </dev/null 2>&1)
+[[ $? -ne 0 ]] && grep -q "MEM=lots is not a size" <<<"$log"
+result "make-run-bad-mem" $? "$log"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
