@@ -64,9 +64,9 @@ static bool vcpu_runnable(struct vcpu *v, uint64_t now)
  */
 static void vm_stop_process(struct vm *vm)
 {
-	bool expected = false;
+	unsigned int expected = 0;
 
-	if (!atomic_compare_exchange_strong(&vm->stop_owner, &expected, true))
+	if (!atomic_compare_exchange_strong(&vm->stop_owner, &expected, 1))
 		return;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		while (vm->vcpus[i].running_on)
@@ -75,7 +75,7 @@ static void vm_stop_process(struct vm *vm)
 	if (atomic_load(&vm->stop) == VM_STOP_RESET && vm_reset(vm) == 0) {
 		pr_info("%s: reset\n", vm->name);
 		atomic_store(&vm->stop, VM_RUNNING);
-		atomic_store(&vm->stop_owner, false);
+		atomic_store(&vm->stop_owner, 0);
 		vcpu_wake(&vm->vcpus[0]);
 		return;
 	}
@@ -110,6 +110,10 @@ static void run_one(struct pcpu *me, struct vcpu *v, bool shared)
 
 	if (e == VCPU_EXIT_BLOCK)
 		v->blocked = true;
+	/* Now, not in the CPU_OFF / HART_STOP call: until here the vCPU was
+	 * loaded, and a CPU_ON that saw OFF would have reset it under us. */
+	if (e == VCPU_EXIT_OFF)
+		atomic_store(&v->power, VCPU_OFF);
 	if (e == VCPU_EXIT_VM_STOP || !vm_running(v))
 		vm_stop_process(v->vm);
 }

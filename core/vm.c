@@ -62,6 +62,13 @@ static int vm_boot(struct vm *vm, const char **why)
 
 	if (err)
 		return err;
+	/* The guest starts with its MMU and caches off: what tern wrote
+	 * through its cacheable mapping must reach memory first. */
+	arch_guest_image_sync(vm->ram_pa + (l.kernel_start - vm->ram_ipa),
+			      l.kernel_end - l.kernel_start);
+	if (l.initrd_start)
+		arch_guest_image_sync(vm->ram_pa + (l.initrd_start - vm->ram_ipa), l.initrd_size);
+	arch_guest_image_sync(vm->ram_pa + (l.dtb - vm->ram_ipa), l.dtb_size);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -129,9 +136,15 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
 		v->id = i;
 		v->vm = vm;
 		arch_vcpu_init(v);
-		sched_assign(v, &pcpus[i % nr_pcpus]);
 	}
-	return vm_boot(vm, why);
+	err = vm_boot(vm, why);
+	if (err)
+		return err;
+	/* Only a VM that booted joins the run queues: a failed one leaves no
+	 * trace there (its slot is reused for the next VM). */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		sched_assign(&vm->vcpus[i], &pcpus[i % nr_pcpus]);
+	return 0;
 }
 
 int vm_reset(struct vm *vm)
@@ -142,6 +155,7 @@ int vm_reset(struct vm *vm)
 	/* A reset starts from the images again in a clean RAM, as a board would. */
 	memset((void *)(uintptr_t)vm->ram_pa, 0, vm->ram_size);
 	vuart_reset(vm);
+	arch_vm_reset(vm);
 	err = vm_boot(vm, &why);
 	if (err)
 		pr_err("%s: reset failed: %s\n", vm->name, why);

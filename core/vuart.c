@@ -236,6 +236,25 @@ void vuart_receive(struct vm *vm, const char *buf, size_t len)
 	spin_unlock(&u->lock);
 }
 
+size_t vuart_take_input(struct vm *vm, uint8_t *buf, size_t len)
+{
+	struct vuart *u = vuart_of(vm);
+	struct vuart_fx fx = VUART_FX_INIT;
+	size_t n = 0;
+	int c;
+
+	if (!u || !len)
+		return 0;
+	spin_lock(&u->lock);
+	while (n < len && (c = vuart_fifo_pop(&u->model.rx)) >= 0)
+		buf[n++] = (uint8_t)c;
+	/* Receiving nothing re-evaluates the interrupt for the emptier FIFO. */
+	u->model.ops->receive(&u->model, NULL, 0, &fx);
+	apply_irq(u, &fx);
+	spin_unlock(&u->lock);
+	return n;
+}
+
 /* --- Guest device tree ---------------------------------------------------- */
 
 static int fdt_err(int err)

@@ -112,3 +112,13 @@ void arch_dcache_clean_inval(uintptr_t base, size_t size)
 		__asm__ volatile("dc civac, %0" : : "r"(p) : "memory");
 	dsb(sy);
 }
+
+void arch_guest_image_sync(uintptr_t base, size_t size)
+{
+	arch_dcache_clean_inval(base, size);
+	/* A reset reloads code where other code ran: no stale instructions
+	 * may survive in any CPU's instruction cache. */
+	__asm__ volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}

@@ -88,6 +88,14 @@ void arch_print_backtrace(void)
 
 unsigned int host_kicks;
 
+void arch_vm_reset(struct vm *vm)
+{
+}
+
+void arch_guest_image_sync(uintptr_t base, size_t size)
+{
+}
+
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	v->arch.reset_entry = entry;

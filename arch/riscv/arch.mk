@@ -17,4 +17,28 @@ ARCH_LDFLAGS := --no-relax
 arch-y := arch/riscv/head.S arch/riscv/vectors.S arch/riscv/trap.c \
 	arch/riscv/trap_decode.c arch/riscv/backtrace.c arch/riscv/unwind.c \
 	arch/riscv/pte.c arch/riscv/mmu.c arch/riscv/sbi.c arch/riscv/cpu.c \
-	arch/riscv/isa.c arch/riscv/irq.c
+	arch/riscv/isa.c
+
+# Guests in VS-mode: the world switch, exits, vCPUs, G-stage, the guest's
+# PLIC and timer, the host PLIC, and the SBI tern implements for guests
+# (vsbi/, one file per extension).
+arch-y += arch/riscv/guest_entry.S
+arch-$(CONFIG_ARCH_HAS_GUESTS) += \
+	arch/riscv/vcpu.c \
+	arch/riscv/exit.c \
+	arch/riscv/mmio_decode.c \
+	arch/riscv/guest_mem.c \
+	arch/riscv/guest_vm.c \
+	arch/riscv/timer.c \
+	arch/riscv/plic.c \
+	arch/riscv/vplic.c \
+	arch/riscv/vplic_model.c \
+	arch/riscv/vsbi/harts.c \
+	arch/riscv/vsbi/base.c \
+	arch/riscv/vsbi/legacy.c \
+	arch/riscv/vsbi/time.c \
+	arch/riscv/vsbi/ipi.c \
+	arch/riscv/vsbi/rfence.c \
+	arch/riscv/vsbi/hsm.c \
+	arch/riscv/vsbi/srst.c \
+	arch/riscv/vsbi/dbcn.c

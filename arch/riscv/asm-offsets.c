@@ -8,6 +8,7 @@
 #include <tern/cpu.h>
 #include <tern/page_alloc.h>
 #include <arch/trap.h>
+#include <arch/vcpu.h>
 
 void asm_offsets(void);
 
@@ -32,4 +33,19 @@ void asm_offsets(void)
 	DEFINE(TF_RECORD_FP, offsetof(struct trap_frame, record_fp));
 	DEFINE(TF_RECORD_RA, offsetof(struct trap_frame, record_ra));
 	DEFINE(TRAP_FRAME_SIZE, sizeof(struct trap_frame));
+
+	DEFINE(GR_X, offsetof(struct riscv_guest_regs, x));
+	DEFINE(GR_SEPC, offsetof(struct riscv_guest_regs, sepc));
+	DEFINE(GR_SSTATUS, offsetof(struct riscv_guest_regs, sstatus));
+	DEFINE(GR_HSTATUS, offsetof(struct riscv_guest_regs, hstatus));
+	DEFINE(GR_SCAUSE, offsetof(struct riscv_guest_regs, scause));
+	DEFINE(GR_STVAL, offsetof(struct riscv_guest_regs, stval));
+	DEFINE(GR_HTVAL, offsetof(struct riscv_guest_regs, htval));
+	DEFINE(GR_HTINST, offsetof(struct riscv_guest_regs, htinst));
+	DEFINE(GR_HOST_SP, offsetof(struct riscv_guest_regs, host_sp));
+	DEFINE(GR_HOST_STVEC, offsetof(struct riscv_guest_regs, host_stvec));
+	DEFINE(GR_HOST_SSCRATCH, offsetof(struct riscv_guest_regs, host_sscratch));
+	DEFINE(GR_HOST_SSTATUS, offsetof(struct riscv_guest_regs, host_sstatus));
+	DEFINE(GR_HOST_HSTATUS, offsetof(struct riscv_guest_regs, host_hstatus));
+	DEFINE(GR_HOST_CALLEE, offsetof(struct riscv_guest_regs, host_callee));
 }

@@ -72,3 +72,91 @@ bool riscv_isa_has(const char *isa, char ext)
 	}
 	return false;
 }
+
+/* The multi-letter extensions a guest may be told about: their state is
+ * the guest's own registers (or none), so nothing needs switching. */
+static const char *const guest_multi[] = {
+	"zicsr", "zifencei", "zihintpause", "zba", "zbb", "zbc", "zbs", "zicntr",
+};
+
+static bool token_is(const char *tok, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < len && name[i]; i++)
+		if (lower(tok[i]) != name[i])
+			return false;
+	return i == len && !name[i];
+}
+
+static bool append(char *out, size_t size, size_t *pos, const char *s, size_t len)
+{
+	if (*pos + len + 1 > size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		out[(*pos)++] = lower(s[i]);
+	out[*pos] = 0;
+	return true;
+}
+
+int riscv_isa_guest(const char *host, bool sstc, char *out, size_t size)
+{
+	static const char single[] = "imafdc";
+	unsigned int xlen;
+	const char *s = after_prefix(host, &xlen);
+	size_t pos = 0;
+
+	if (!s || size < 8)
+		return -1;
+	append(out, size, &pos, "rv64", 4);
+	for (const char *c = single; *c; c++)
+		if (riscv_isa_has(host, *c) && !append(out, size, &pos, c, 1))
+			return -1;
+	/* The multi-letter part: from the first z/s/x or '_' on. */
+	while (*s && *s != '_' && lower(*s) != 'z' && lower(*s) != 's' && lower(*s) != 'x')
+		s++;
+	while (*s) {
+		const char *tok;
+		size_t len;
+		bool keep = false;
+
+		while (*s == '_')
+			s++;
+		tok = s;
+		while (*s && *s != '_')
+			s++;
+		len = (size_t)(s - tok);
+		if (!len)
+			continue;
+		for (size_t i = 0; i < sizeof(guest_multi) / sizeof(guest_multi[0]); i++)
+			keep |= token_is(tok, len, guest_multi[i]);
+		if (sstc && token_is(tok, len, "sstc"))
+			keep = true;
+		if (keep && (!append(out, size, &pos, "_", 1) || !append(out, size, &pos, tok, len)))
+			return -1;
+	}
+	return (int)pos;
+}
+
+bool riscv_isa_has_ext(const char *isa, const char *name)
+{
+	unsigned int xlen;
+	const char *s = after_prefix(isa, &xlen);
+
+	if (!s)
+		return false;
+	while (*s && *s != '_' && lower(*s) != 'z' && lower(*s) != 's' && lower(*s) != 'x')
+		s++;
+	while (*s) {
+		const char *tok;
+
+		while (*s == '_')
+			s++;
+		tok = s;
+		while (*s && *s != '_')
+			s++;
+		if (s > tok && token_is(tok, (size_t)(s - tok), name))
+			return true;
+	}
+	return false;
+}

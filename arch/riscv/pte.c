@@ -120,3 +120,53 @@ const struct pt_format riscv_sv48_format = {
 	.addr = sv_addr,
 	.prot = sv_prot,
 };
+
+/*
+ * G-stage (guest physical to host physical) tables: Sv39x4 and Sv48x4,
+ * the Sv39/Sv48 entry format with a root four times as large (2 more
+ * index bits, 16 KiB, 16 KiB aligned) for a 41- or 50-bit guest physical
+ * address space. G-stage accesses are all checked as U-mode ones, so every
+ * leaf has U set; G has no meaning there and stays clear.
+ */
+const struct pt_geometry riscv_sv39x4_geometry = {
+	.levels = 3,
+	.page_shift = 12,
+	.level_bits = 9,
+	.root_bits = 11,
+	.block_min_level = 0,
+};
+
+const struct pt_geometry riscv_sv48x4_geometry = {
+	.levels = 4,
+	.page_shift = 12,
+	.level_bits = 9,
+	.root_bits = 11,
+	.block_min_level = 0,
+};
+
+static pte_t gstage_leaf(paddr_t pa, unsigned int prot, bool last_level)
+{
+	pte_t pte = sv_leaf(pa, prot, last_level);
+
+	return pte ? (pte & ~RISCV_PTE_G) | RISCV_PTE_U : 0;
+}
+
+const struct pt_format riscv_sv39x4_format = {
+	.geo = &riscv_sv39x4_geometry,
+	.table = sv_table,
+	.leaf = gstage_leaf,
+	.is_valid = sv_is_valid,
+	.is_table = sv_is_table,
+	.addr = sv_addr,
+	.prot = sv_prot,
+};
+
+const struct pt_format riscv_sv48x4_format = {
+	.geo = &riscv_sv48x4_geometry,
+	.table = sv_table,
+	.leaf = gstage_leaf,
+	.is_valid = sv_is_valid,
+	.is_table = sv_is_table,
+	.addr = sv_addr,
+	.prot = sv_prot,
+};

@@ -9,6 +9,7 @@
 #include <tern/cpu.h>
 #include <tern/printk.h>
 #include <arch/csr.h>
+#include <arch/guest.h>
 #include <arch/trap.h>
 #include <arch/trap_decode.h>
 #include <arch/unwind.h>
@@ -43,9 +44,22 @@ static enum trap_action illegal_instruction(struct trap_frame *f)
 	return TRAP_RESUME;
 }
 
+/* A guest-memory read (guest_mem.c) faulted: skip the 4-byte HLV. */
+static enum trap_action guest_access_fault(struct trap_frame *f)
+{
+	if (!trusted_this_cpu() || !riscv_guest_access_fault())
+		return TRAP_UNEXPECTED;
+	f->sepc += 4;
+	return TRAP_RESUME;
+}
+
 /* A NULL entry is a trap tern does not expect. */
 static const trap_handler_t exception_handlers[RISCV_NR_EXCEPTIONS] = {
 	[EXC_ILLEGAL_INSN] = illegal_instruction,
+	[EXC_LOAD_ACCESS] = guest_access_fault,
+	[EXC_LOAD_PAGE] = guest_access_fault,
+	[EXC_LOAD_GUEST_PAGE] = guest_access_fault,
+	[EXC_LOAD_MISALIGNED] = guest_access_fault,
 };
 
 /* Interrupts stay masked (sie = 0) until tern has drivers for them: none

@@ -80,7 +80,8 @@ static int64_t psci_cpu_on(struct vcpu *v, struct fw_call *c, bool is64)
 
 static int64_t psci_cpu_off(struct vcpu *v, struct fw_call *c, bool is64)
 {
-	atomic_store(&v->power, VCPU_OFF);
+	/* The scheduler marks it OFF once it is off the physical CPU: a
+	 * CPU_ON that saw OFF earlier would reset a vCPU still loaded. */
 	c->next = FW_NEXT_OFF;
 	return PSCI_SUCCESS; /* not seen by the guest: CPU_OFF does not return */
 }

@@ -119,6 +119,13 @@ int arch_guest_dt_irq_cells(const struct vm *vm, uint32_t line, uint32_t *cells,
 /* Per-vCPU setup once: its hwid (virtual MPIDR / hart id) and the arch's
  * per-vCPU devices (GIC redistributor, timer). */
 void arch_vcpu_init(struct vcpu *v);
+/* Put a VM's own devices (interrupt controller, timers) back in their reset
+ * state, before its images are loaded again (SYSTEM_RESET, SRST reboot). */
+void arch_vm_reset(struct vm *vm);
+/* Make freshly written guest images visible to a guest that starts with
+ * its MMU and caches off: clean the data cache to the point of coherency
+ * over [base, base+size) (host addresses) and drop stale instructions. */
+void arch_guest_image_sync(uintptr_t base, size_t size);
 /* Put a vCPU in its architected reset state entering at `entry` with `arg`
  * (x0 / a1) as the boot protocol or PSCI CPU_ON / HSM start says: EL1h or
  * VS-mode, MMU off, interrupts masked. */

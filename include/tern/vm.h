@@ -42,8 +42,9 @@ struct vcpu {
 	uint64_t hwid;            /* virtual MPIDR affinity (arm64) or hart id (RISC-V) */
 	struct vm *vm;
 	_Atomic enum vcpu_power power;
-	atomic_bool wake;         /* an interrupt or event arrived while it was blocked */
-	atomic_bool kick;         /* asked to leave the guest (PREEMPT) at its next chance */
+	/* Flags as words, for RISC-V has no byte-sized atomic exchange. */
+	atomic_uint wake;         /* an interrupt or event arrived while it was blocked */
+	atomic_uint kick;         /* asked to leave the guest (PREEMPT) at its next chance */
 	bool blocked;             /* waiting for an interrupt (WFI, suspend); home CPU only */
 	struct pcpu *home;        /* the physical CPU that runs it */
 	struct pcpu *running_on;  /* where it runs right now, NULL when not in the guest */
@@ -69,7 +70,9 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	_Atomic enum vm_stop stop;
-	atomic_bool stop_owner;   /* a CPU is carrying out the stop (core/sched.c) */
+	/* A CPU is carrying out the stop (core/sched.c): a word, as RISC-V has
+	 * no byte-sized compare-and-swap. */
+	atomic_uint stop_owner;
 	struct arch_vm arch;
 };
 

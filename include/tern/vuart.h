@@ -37,5 +37,9 @@ void vuart_receive(struct vm *vm, const char *buf, size_t len);
 /* Put the VM's UART in its power-on state (SYSTEM_RESET), lowering its
  * interrupt line if it was raised. */
 void vuart_reset(struct vm *vm);
+/* Input typed for the VM that its UART has not handed out yet, taken by
+ * firmware-console reads instead (SBI getchar, DBCN read): up to len
+ * bytes, the number returned. */
+size_t vuart_take_input(struct vm *vm, uint8_t *buf, size_t len);
 
 #endif

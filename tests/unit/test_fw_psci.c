@@ -179,7 +179,10 @@ TEST(psci_cpu_off_and_suspend)
 	atomic_store(&vm.vcpus[1].power, VCPU_ON);
 	call(1, CPU_OFF, 0, 0, 0, &next);
 	CHECK_EQ(next, FW_NEXT_OFF);
-	CHECK_EQ(atomic_load(&vm.vcpus[1].power), VCPU_OFF);
+	/* Still ON until the scheduler has taken it off its CPU: a CPU_ON
+	 * now must not reset a loaded vCPU. */
+	CHECK_EQ(atomic_load(&vm.vcpus[1].power), VCPU_ON);
+	CHECK_EQ(call(0, CPU_ON, 1, 0x40001000, 0, NULL), -4);
 
 	/* Standby: block, return SUCCESS, no reset. */
 	CHECK_EQ(call(0, CPU_SUSPEND, 0, 0, 0, &next), 0);

@@ -18,6 +18,11 @@ struct arch_pcpu {
 	 * instead of treating the trap as unexpected. */
 	volatile bool csr_probe;
 	volatile bool csr_probe_faulted;
+	/* Set around a read of guest memory through HLV/HLVX
+	 * (arch/riscv/guest_mem.c): a fault then sets guest_access_faulted
+	 * and skips the access instead of stopping tern. */
+	volatile bool guest_access;
+	volatile bool guest_access_faulted;
 	/* Traps being handled on this hart: a fault inside the handler must
 	 * not recurse forever. */
 	unsigned int trap_depth;

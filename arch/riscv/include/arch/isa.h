@@ -17,4 +17,16 @@ unsigned int riscv_isa_xlen(const char *isa);
  */
 bool riscv_isa_has(const char *isa, char ext);
 
+/* Whether isa lists the multi-letter extension name (lower case: "sstc"). */
+bool riscv_isa_has_ext(const char *isa, const char *name);
+
+/*
+ * The riscv,isa a guest is given: the host's single letters among
+ * "imafdc" (never H: guests get no hypervisor extension), the multi-letter
+ * extensions whose state needs no switching, and sstc when the guest may
+ * program vstimecmp. Returns its length, or -1 when out is too small or
+ * host is no ISA string.
+ */
+int riscv_isa_guest(const char *host, bool sstc, char *out, size_t size);
+
 #endif

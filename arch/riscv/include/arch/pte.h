@@ -24,5 +24,10 @@ extern const struct pt_geometry riscv_sv39_geometry;
 extern const struct pt_geometry riscv_sv48_geometry;
 extern const struct pt_format riscv_sv39_format;
 extern const struct pt_format riscv_sv48_format;
+/* G-stage formats for guests (hgatp MODE 8 and 9). */
+extern const struct pt_geometry riscv_sv39x4_geometry;
+extern const struct pt_geometry riscv_sv48x4_geometry;
+extern const struct pt_format riscv_sv39x4_format;
+extern const struct pt_format riscv_sv48x4_format;
 
 #endif

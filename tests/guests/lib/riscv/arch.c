@@ -17,6 +17,8 @@ struct riscv_regs {
 };
 
 static uint64_t timebase;
+/* Read by the trap handler on any hart. */
+static void (*volatile interrupt_handler)(unsigned long scause);
 
 struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
 			unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
@@ -132,6 +134,12 @@ noreturn void arch_cpu_off(void)
 	halt_forever();
 }
 
+void set_interrupt_handler(void (*handler)(unsigned long scause))
+{
+	interrupt_handler = handler;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 uintptr_t exec_undefined_insn(void)
 {
 	uintptr_t addr;
@@ -169,6 +177,12 @@ static const char *cause_name(unsigned long cause)
 void riscv_exception(struct riscv_regs *regs);
 void riscv_exception(struct riscv_regs *regs)
 {
+	void (*irq)(unsigned long scause) = interrupt_handler;
+
+	if ((regs->scause & SCAUSE_INTERRUPT) && irq) {
+		irq(regs->scause);
+		return;
+	}
 	if (!(regs->scause & SCAUSE_INTERRUPT) &&
 	    exception_expected(regs->scause, regs->stval, regs->sepc)) {
 		regs->sepc += insn_length(regs->sepc);

@@ -63,6 +63,15 @@ struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0, 
 /* The cause exception_result() reports for an undefined instruction. */
 #define EXC_CAUSE_UNDEF SCAUSE_ILLEGAL_INSN
 
+/*
+ * Interrupts. By default any interrupt ends the test as unexpected. A guest
+ * that takes interrupts on purpose (it sets sstatus.SIE and the sie bits
+ * itself) installs a handler first: it runs on the hart that took the
+ * interrupt, with its scause, and must leave that interrupt no longer
+ * pending, or disabled in sie, before it returns. NULL restores the default.
+ */
+void set_interrupt_handler(void (*handler)(unsigned long scause));
+
 /* Executes an illegal instruction (a write to the read-only cycle CSR, illegal
  * in every mode) and returns its address; an exception must be expected. */
 uintptr_t exec_undefined_insn(void);

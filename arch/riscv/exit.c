@@ -1,0 +1,193 @@
+/*
+ * Guest exits on RISC-V: a const table indexed by scause (exceptions and
+ * interrupts apart) picks the handler, and the handler says what happens
+ * next. Guest mistakes (a device access nobody emulates, an instruction
+ * VS-mode may not use) are answered with the exception the guest would
+ * get on real hardware; tern never stops for them.
+ */
+#include <stdatomic.h>
+#include <arch/csr.h>
+#include <arch/guest.h>
+#include <arch/mmio_decode.h>
+#include <tern/arch.h>
+#include <tern/errno.h>
+#include <tern/fwcall.h>
+#include <tern/mmio.h>
+#include <tern/vm.h>
+
+typedef enum guest_next (*exit_fn)(struct vcpu *v);
+
+void riscv_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
+{
+	struct riscv_guest_regs *r = &v->arch.regs;
+	uint64_t vs = csr_read(vsstatus);
+	bool from_s = r->sstatus & SSTATUS_SPP;
+
+	vs &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	if (from_s)
+		vs |= SSTATUS_SPP;
+	if (csr_read(vsstatus) & SSTATUS_SIE)
+		vs |= SSTATUS_SPIE;
+	csr_write(vsstatus, vs);
+	csr_write(vsepc, r->sepc);
+	csr_write(vscause, cause);
+	csr_write(vstval, tval);
+	/* Exceptions always go to the vector base, in either vstvec mode. */
+	r->sepc = csr_read(vstvec) & ~3UL;
+	r->sstatus |= SSTATUS_SPP;
+}
+
+static enum guest_next of_fw_next(enum fw_next n)
+{
+	switch (n) {
+	case FW_NEXT_BLOCK: return GUEST_BLOCK;
+	case FW_NEXT_OFF: return GUEST_OFF;
+	case FW_NEXT_VM_STOP: return GUEST_VM_STOP;
+	default: return GUEST_RUN;
+	}
+}
+
+/* SBI: extension in a7, function in a6, arguments a0-a5; error in a0 and
+ * value in a1 (the legacy extensions 0x00-0x0F return a0 only). */
+static enum guest_next exit_ecall(struct vcpu *v)
+{
+	struct riscv_guest_regs *r = &v->arch.regs;
+	struct fw_call c = { .id = r->x[17], .fn = r->x[16] };
+
+	for (int i = 0; i < 6; i++)
+		c.arg[i] = r->x[10 + i];
+	r->sepc += 4;
+	fw_dispatch(v, FW_ABI_SBI, &c);
+	/* A call that reset this vCPU (HSM non-retentive suspend) set its
+	 * registers: the results must not overwrite them. */
+	if (!v->arch.reset_done) {
+		r->x[10] = c.ret[0];
+		if (c.id >= 0x10)
+			r->x[11] = c.ret[1];
+	}
+	return of_fw_next(c.next);
+}
+
+/* A guest-page fault outside RAM: a device access, or nothing at all. */
+static enum guest_next exit_guest_page_fault(struct vcpu *v)
+{
+	struct riscv_guest_regs *r = &v->arch.regs;
+	bool store = (r->scause & ~SCAUSE_INTERRUPT) == EXC_STORE_GUEST_PAGE;
+	uint64_t gpa = (r->htval << 2) | (r->stval & 3);
+	struct riscv_mmio_insn d;
+	uint64_t value = 0;
+	uint32_t insn;
+	unsigned int len;
+
+	if (riscv_mmio_decode_htinst(r->htinst, &d) != 0) {
+		if (riscv_guest_fetch(v, r->sepc, &insn, &len) != 0 ||
+		    riscv_mmio_decode(insn, &d) != 0)
+			goto fault;
+	}
+	if (d.store != store)
+		goto fault;
+	if (store)
+		value = r->x[d.reg];
+	if (mmio_access(&v->vm->mmio, v, gpa, d.size, store, &value) != 0)
+		goto fault;
+	if (!store && d.reg != 0)
+		r->x[d.reg] = riscv_mmio_load_value(&d, value);
+	r->sepc += d.len;
+	return GUEST_RUN;
+fault:
+	riscv_inject_exception(v, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, r->stval);
+	return GUEST_RUN;
+}
+
+static enum guest_next exit_fetch_fault(struct vcpu *v)
+{
+	riscv_inject_exception(v, EXC_INSN_ACCESS, v->arch.regs.stval);
+	return GUEST_RUN;
+}
+
+#define INSN_WFI 0x10500073u
+
+/* VS-mode ran an instruction it may not: WFI (hstatus.VTW), or one that
+ * needs a CSR or privilege tern does not give. */
+static enum guest_next exit_virtual_insn(struct vcpu *v)
+{
+	struct riscv_guest_regs *r = &v->arch.regs;
+	uint32_t insn = (uint32_t)r->stval;
+	unsigned int len = 4;
+
+	if (!insn && riscv_guest_fetch(v, r->sepc, &insn, &len) != 0)
+		insn = 0;
+	if (insn == INSN_WFI) {
+		r->sepc += 4;
+		return GUEST_BLOCK;
+	}
+	riscv_inject_exception(v, EXC_ILLEGAL_INSN, insn);
+	return GUEST_RUN;
+}
+
+/* Anything else the guest raised: what a hart without tern would do is
+ * deliver it to the guest's own handler. */
+static enum guest_next exit_reflect(struct vcpu *v)
+{
+	struct riscv_guest_regs *r = &v->arch.regs;
+
+	riscv_inject_exception(v, r->scause, r->stval);
+	return GUEST_RUN;
+}
+
+static const exit_fn exception_exits[RISCV_NR_EXCEPTIONS] = {
+	[EXC_ECALL_VS] = exit_ecall,
+	[EXC_INSN_GUEST_PAGE] = exit_fetch_fault,
+	[EXC_LOAD_GUEST_PAGE] = exit_guest_page_fault,
+	[EXC_STORE_GUEST_PAGE] = exit_guest_page_fault,
+	[EXC_VIRTUAL_INSN] = exit_virtual_insn,
+};
+
+/* An IPI: another hart kicked this vCPU or woke it. */
+static enum guest_next irq_soft(struct vcpu *v)
+{
+	csr_clear(sip, SIP_SSIP);
+	return GUEST_RUN;
+}
+
+static enum guest_next irq_timer(struct vcpu *v)
+{
+	riscv_timer_program(UINT64_MAX);
+	if (arch_counter() >= riscv_slice_deadline()) {
+		riscv_slice_clear();
+		return GUEST_PREEMPT;
+	}
+	return GUEST_RUN; /* the guest's SBI timer: prepare_entry raises it */
+}
+
+static enum guest_next irq_ext(struct vcpu *v)
+{
+	riscv_plic_handle();
+	return GUEST_RUN;
+}
+
+static const exit_fn interrupt_exits[RISCV_NR_INTERRUPTS] = {
+	[IRQ_S_SOFT] = irq_soft,
+	[IRQ_S_TIMER] = irq_timer,
+	[IRQ_S_EXT] = irq_ext,
+};
+
+enum guest_next riscv_handle_exit(struct vcpu *v)
+{
+	uint64_t cause = v->arch.regs.scause;
+	uint64_t code = cause & ~SCAUSE_INTERRUPT;
+	exit_fn fn = NULL;
+
+	if (cause & SCAUSE_INTERRUPT) {
+		if (code < RISCV_NR_INTERRUPTS)
+			fn = interrupt_exits[code];
+		/* An interrupt tern did not enable cannot arrive; if one
+		 * does, the next entry simply takes it again. */
+		return fn ? fn(v) : GUEST_RUN;
+	}
+	if (code < RISCV_NR_EXCEPTIONS) {
+		v->exits[code]++;
+		fn = exception_exits[code];
+	}
+	return (fn ? fn : exit_reflect)(v);
+}

@@ -1,0 +1,197 @@
+/*
+ * The world switch between tern (HS-mode) and a guest (VS-mode).
+ *
+ * riscv_guest_enter(regs) saves tern's callee-saved registers and the CSRs
+ * it replaces into regs, points stvec at riscv_guest_exit and sscratch at
+ * regs, loads the guest's registers and srets into it (hstatus.SPV = 1).
+ * Every trap from the guest lands in riscv_guest_exit, which saves the
+ * guest's registers and trap CSRs into the same struct, puts tern's state
+ * back, and returns from riscv_guest_enter as if it were a call: C then
+ * reads the cause from regs. Offsets come from asm-offsets.c.
+ *
+ * sstatus.SIE stays 0 throughout: while the guest runs, HS-level
+ * interrupts enabled in sie are taken anyway (V = 1), and in tern they are
+ * only ever polled.
+ */
+#include <generated/asm-offsets.h>
+
+#define GX(n) (GR_X + 8 * (n))
+#define HC(n) (GR_HOST_CALLEE + 8 * (n))
+
+	.section .text.riscv_guest_enter, "ax"
+	.globl	riscv_guest_enter
+riscv_guest_enter:
+	sd	ra, HC(0)(a0)
+	sd	gp, HC(1)(a0)
+	sd	tp, HC(2)(a0)
+	sd	s0, HC(3)(a0)
+	sd	s1, HC(4)(a0)
+	sd	s2, HC(5)(a0)
+	sd	s3, HC(6)(a0)
+	sd	s4, HC(7)(a0)
+	sd	s5, HC(8)(a0)
+	sd	s6, HC(9)(a0)
+	sd	s7, HC(10)(a0)
+	sd	s8, HC(11)(a0)
+	sd	s9, HC(12)(a0)
+	sd	s10, HC(13)(a0)
+	sd	s11, HC(14)(a0)
+	sd	sp, GR_HOST_SP(a0)
+	csrr	t0, stvec
+	sd	t0, GR_HOST_STVEC(a0)
+	csrr	t0, sscratch
+	sd	t0, GR_HOST_SSCRATCH(a0)
+	csrr	t0, sstatus
+	sd	t0, GR_HOST_SSTATUS(a0)
+	csrr	t0, hstatus
+	sd	t0, GR_HOST_HSTATUS(a0)
+
+	la	t0, riscv_guest_exit
+	csrw	stvec, t0
+	csrw	sscratch, a0
+	ld	t0, GR_SEPC(a0)
+	csrw	sepc, t0
+	ld	t0, GR_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	t0, GR_HSTATUS(a0)
+	csrw	hstatus, t0
+
+	ld	x1, GX(1)(a0)
+	ld	x2, GX(2)(a0)
+	ld	x3, GX(3)(a0)
+	ld	x4, GX(4)(a0)
+	ld	x5, GX(5)(a0)
+	ld	x6, GX(6)(a0)
+	ld	x7, GX(7)(a0)
+	ld	x8, GX(8)(a0)
+	ld	x9, GX(9)(a0)
+	ld	x11, GX(11)(a0)
+	ld	x12, GX(12)(a0)
+	ld	x13, GX(13)(a0)
+	ld	x14, GX(14)(a0)
+	ld	x15, GX(15)(a0)
+	ld	x16, GX(16)(a0)
+	ld	x17, GX(17)(a0)
+	ld	x18, GX(18)(a0)
+	ld	x19, GX(19)(a0)
+	ld	x20, GX(20)(a0)
+	ld	x21, GX(21)(a0)
+	ld	x22, GX(22)(a0)
+	ld	x23, GX(23)(a0)
+	ld	x24, GX(24)(a0)
+	ld	x25, GX(25)(a0)
+	ld	x26, GX(26)(a0)
+	ld	x27, GX(27)(a0)
+	ld	x28, GX(28)(a0)
+	ld	x29, GX(29)(a0)
+	ld	x30, GX(30)(a0)
+	ld	x31, GX(31)(a0)
+	ld	x10, GX(10)(a0)			/* last: it is the base */
+	sret
+
+	.section .text.riscv_guest_exit, "ax"
+	.balign	4				/* stvec BASE is 4-byte aligned */
+riscv_guest_exit:
+	csrrw	a0, sscratch, a0		/* a0 = regs, sscratch = guest a0 */
+	sd	x1, GX(1)(a0)
+	sd	x2, GX(2)(a0)
+	sd	x3, GX(3)(a0)
+	sd	x4, GX(4)(a0)
+	sd	x5, GX(5)(a0)
+	sd	x6, GX(6)(a0)
+	sd	x7, GX(7)(a0)
+	sd	x8, GX(8)(a0)
+	sd	x9, GX(9)(a0)
+	sd	x11, GX(11)(a0)
+	sd	x12, GX(12)(a0)
+	sd	x13, GX(13)(a0)
+	sd	x14, GX(14)(a0)
+	sd	x15, GX(15)(a0)
+	sd	x16, GX(16)(a0)
+	sd	x17, GX(17)(a0)
+	sd	x18, GX(18)(a0)
+	sd	x19, GX(19)(a0)
+	sd	x20, GX(20)(a0)
+	sd	x21, GX(21)(a0)
+	sd	x22, GX(22)(a0)
+	sd	x23, GX(23)(a0)
+	sd	x24, GX(24)(a0)
+	sd	x25, GX(25)(a0)
+	sd	x26, GX(26)(a0)
+	sd	x27, GX(27)(a0)
+	sd	x28, GX(28)(a0)
+	sd	x29, GX(29)(a0)
+	sd	x30, GX(30)(a0)
+	sd	x31, GX(31)(a0)
+	csrr	t0, sscratch
+	sd	t0, GX(10)(a0)
+
+	csrr	t0, sepc
+	sd	t0, GR_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, GR_SSTATUS(a0)
+	csrr	t0, hstatus
+	sd	t0, GR_HSTATUS(a0)
+	csrr	t0, scause
+	sd	t0, GR_SCAUSE(a0)
+	csrr	t0, stval
+	sd	t0, GR_STVAL(a0)
+	csrr	t0, htval
+	sd	t0, GR_HTVAL(a0)
+	csrr	t0, htinst
+	sd	t0, GR_HTINST(a0)
+
+	ld	t0, GR_HOST_STVEC(a0)
+	csrw	stvec, t0
+	ld	t0, GR_HOST_SSCRATCH(a0)
+	csrw	sscratch, t0
+	ld	t0, GR_HOST_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	t0, GR_HOST_HSTATUS(a0)
+	csrw	hstatus, t0
+
+	ld	ra, HC(0)(a0)
+	ld	gp, HC(1)(a0)
+	ld	tp, HC(2)(a0)
+	ld	s0, HC(3)(a0)
+	ld	s1, HC(4)(a0)
+	ld	s2, HC(5)(a0)
+	ld	s3, HC(6)(a0)
+	ld	s4, HC(7)(a0)
+	ld	s5, HC(8)(a0)
+	ld	s6, HC(9)(a0)
+	ld	s7, HC(10)(a0)
+	ld	s8, HC(11)(a0)
+	ld	s9, HC(12)(a0)
+	ld	s10, HC(13)(a0)
+	ld	s11, HC(14)(a0)
+	ld	sp, GR_HOST_SP(a0)
+	ret
+
+/*
+ * FP registers of a vCPU (struct riscv_fp_state: f0-f31, then fcsr). tern
+ * is built without F/D, so these two are assembled with D enabled; the
+ * caller has set sstatus.FS to a non-Off value around the call.
+ */
+	.option	push
+	.option	arch, +d
+	.section .text.riscv_fp_save, "ax"
+	.globl	riscv_fp_save
+riscv_fp_save:
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	fsd	f\n, (8 * \n)(a0)
+	.endr
+	frcsr	t0
+	sd	t0, (8 * 32)(a0)
+	ret
+
+	.section .text.riscv_fp_load, "ax"
+	.globl	riscv_fp_load
+riscv_fp_load:
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	fld	f\n, (8 * \n)(a0)
+	.endr
+	ld	t0, (8 * 32)(a0)
+	fscsr	t0
+	ret
+	.option	pop

@@ -1,0 +1,110 @@
+/*
+ * The RISC-V parts of struct vcpu and struct vm (<tern/vm.h> embeds them).
+ * core/ includes this header, so it holds data only: no inline assembly.
+ *
+ * A vCPU's state lives in two places:
+ *   - its general registers, sepc, sstatus and hstatus (struct
+ *     riscv_guest_regs) are saved and restored by the world switch
+ *     (guest_entry.S) on every exit;
+ *   - its VS-level CSRs, hvip and timer compare are in hardware while it
+ *     is loaded on a hart (arch_vcpu_run) and in csr[] otherwise;
+ *   - its FP registers are saved only when the guest dirtied them
+ *     (sstatus.FS == Dirty at exit) and reloaded only when another
+ *     vCPU's state has been in the hart's FP registers since.
+ */
+#ifndef ARCH_RISCV_VCPU_H
+#define ARCH_RISCV_VCPU_H
+
+#include <arch/vplic_model.h>
+#include <tern/pgtable.h>
+#include <tern/spinlock.h>
+#include <tern/types.h>
+
+/*
+ * The guest frame. guest_entry.S reads and writes it at offsets generated
+ * from this definition (asm-offsets.c). x[] is indexed by register number
+ * (x[0] unused), so the MMIO decoder and SBI handlers use rd/a0 directly.
+ * The trap CSRs of the last exit are captured here before any C runs.
+ */
+struct riscv_guest_regs {
+	uint64_t x[32];
+	uint64_t sepc;    /* where the guest resumes */
+	uint64_t sstatus; /* SPP (guest privilege), SPIE, FS of the guest */
+	uint64_t hstatus; /* SPV, SPVP, VTW... while the guest runs */
+	uint64_t scause;  /* of the last exit */
+	uint64_t stval;
+	uint64_t htval;
+	uint64_t htinst;
+	/* tern's own state across the guest run: its sp and the CSRs the
+	 * switch replaces (stvec, sscratch, sstatus, hstatus). */
+	uint64_t host_sp;
+	uint64_t host_stvec;
+	uint64_t host_sscratch;
+	uint64_t host_sstatus;
+	uint64_t host_hstatus;
+	uint64_t host_callee[14]; /* ra, gp, tp, s0-s11 */
+};
+
+/* VS-level CSRs switched with the vCPU, as one list for the enum, the save
+ * and the restore (vcpu.c). */
+#define RISCV_GUEST_CSRS(X) \
+	X(vsstatus) X(vsie) X(vstvec) X(vsscratch) X(vsepc) X(vscause) X(vstval) \
+	X(vsatp) X(hvip)
+
+#define RISCV_CSR_ENUM(name) GCSR_##name,
+enum riscv_guest_csr { RISCV_GUEST_CSRS(RISCV_CSR_ENUM) GCSR_COUNT };
+#undef RISCV_CSR_ENUM
+
+struct riscv_fp_state {
+	uint64_t f[32];
+	uint64_t fcsr;
+};
+
+/* A remote fence another vCPU asked for (SBI RFENCE or legacy
+ * REMOTE_SFENCE_VMA*), carried out by this vCPU's own hart before the
+ * vCPU next runs: the guest TLB entries live in that hart only. */
+struct riscv_fence_req {
+	bool fence_i;
+	bool vma_all;      /* flush every VS-stage translation of the VM */
+	bool vma_pending;  /* a ranged request below is pending */
+	bool vma_has_asid;
+	uint64_t vma_start, vma_size, vma_asid;
+};
+
+struct arch_vcpu {
+	struct riscv_guest_regs regs;
+	uint64_t csr[GCSR_COUNT];
+	uint64_t vstimecmp;     /* Sstc: the guest's compare (loaded while running) */
+	uint64_t sbi_timer;     /* without Sstc: the SBI set_timer deadline, or UINT64_MAX */
+	struct riscv_fp_state fp;
+	bool fp_used;           /* fp holds state worth restoring */
+	bool reset_done;        /* arch_vcpu_reset ran during the current exit */
+	/* Interrupts other harts raise for this vCPU (hvip bits), merged into
+	 * csr[GCSR_hvip] or the hardware hvip by the vCPU's own hart. */
+	_Atomic uint64_t hvip_set, hvip_clear;
+	spinlock_t fence_lock;
+	struct riscv_fence_req fence;
+	/* HSM suspend: a non-retentive suspend resumes here on wake-up. */
+	bool suspend_nonret;
+	uint64_t resume_addr, resume_opaque;
+	bool hsm_suspended;
+};
+
+/* The guest's interrupt controller: one PLIC, one S-mode context per vCPU. */
+struct riscv_vplic {
+	spinlock_t lock;
+	struct vplic_model model;
+	paddr_t base;
+	uint64_t size;
+	uint32_t phandle;
+};
+
+struct arch_vm {
+	unsigned int vmid;
+	bool sv48x4;            /* G-stage Sv48x4 (else Sv39x4) */
+	bool sstc;              /* the guest programs vstimecmp itself */
+	struct riscv_vplic plic;
+	char isa[128];          /* the guest's riscv,isa */
+};
+
+#endif

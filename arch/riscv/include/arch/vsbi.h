@@ -1,0 +1,47 @@
+/*
+ * The SBI tern implements for its guests (arch/riscv/vsbi/, one file per
+ * extension, each a service of the firmware-call registry). Extension and
+ * function IDs are the SBI v2.0 specification's.
+ */
+#ifndef ARCH_RISCV_VSBI_H
+#define ARCH_RISCV_VSBI_H
+
+#include <arch/vcpu.h>
+#include <tern/fwcall.h>
+#include <tern/types.h>
+
+struct vcpu;
+
+#define VSBI_EXT_BASE 0x10
+#define VSBI_EXT_TIME 0x54494d45
+#define VSBI_EXT_IPI 0x735049
+#define VSBI_EXT_RFENCE 0x52464e43
+#define VSBI_EXT_HSM 0x48534d
+#define VSBI_EXT_SRST 0x53525354
+#define VSBI_EXT_DBCN 0x4442434e
+
+/* BASE: v2.0, and an implementation ID of tern's own ("tern" in ASCII:
+ * not among the IDs the specification has handed out). */
+#define VSBI_SPEC_VERSION ((2UL << 24) | 0)
+#define VSBI_IMPL_ID 0x7465726eUL
+#define VSBI_IMPL_VERSION 0x00000001UL /* tern 0.1 */
+
+/* For each vCPU a hart mask names (SBI v0.2+: hart_mask_base -1 means
+ * every hart), call fn. If any named hart is not a vCPU of the VM nothing
+ * is called and the result is SBI_ERR_INVALID_PARAM; else SBI_SUCCESS. */
+long vsbi_for_each_hart(struct vcpu *v, unsigned long mask, unsigned long base,
+			void (*fn)(struct vcpu *self, struct vcpu *target, void *arg), void *arg);
+
+/* The actions behind IPI / RFENCE, shared with the legacy calls. */
+void vsbi_send_ipi(struct vcpu *self, struct vcpu *target, void *arg);
+void vsbi_fence(struct vcpu *self, struct vcpu *target, void *req);
+/* A ranged remote SFENCE.VMA request (size 0 with start 0, or -1: all). */
+void vsbi_fence_vma_req(struct riscv_fence_req *req, unsigned long start, unsigned long size,
+			bool has_asid, unsigned long asid);
+
+/* Console bytes: to tern's console (as the guest's own output), and from
+ * what was typed for the VM. */
+void vsbi_console_write(struct vcpu *v, const char *buf, size_t len);
+long vsbi_console_getchar(struct vcpu *v);
+
+#endif

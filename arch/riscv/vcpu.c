@@ -1,0 +1,382 @@
+/*
+ * RISC-V vCPUs: their reset state, loading them onto a hart and off it,
+ * and the run loop arch_vcpu_run. The VS-level CSRs are switched as one
+ * list (RISCV_GUEST_CSRS); FP state only when it has to be (see
+ * <arch/vcpu.h>); interrupts other harts raise for a vCPU arrive as atomic
+ * hvip bits merged by the vCPU's own hart before each entry.
+ */
+#include <stdatomic.h>
+#include <string.h>
+#include <arch/csr.h>
+#include <arch/guest.h>
+#include <tern/arch.h>
+#include <tern/cpu.h>
+#include <tern/vm.h>
+
+/* Delegated straight to the guest: its own faults and calls from VU. */
+#define HEDELEG_GUEST ((1UL << EXC_INSN_MISALIGNED) | (1UL << EXC_ILLEGAL_INSN) | \
+		       (1UL << EXC_BREAKPOINT) | (1UL << EXC_ECALL_U) | \
+		       (1UL << EXC_INSN_PAGE) | (1UL << EXC_LOAD_PAGE) | (1UL << EXC_STORE_PAGE))
+#define HIDELEG_GUEST HVIP_VS_ALL
+
+/* vstimecmp (0x24d) and henvcfg (0x60a) by number: the assembler may not
+ * know their names. csr_read() stringifies, so the numbers are spelled out. */
+
+struct hart_state {
+	struct vcpu *loaded;
+	struct vcpu *fp_owner;   /* whose FP registers the hart holds */
+	struct vcpu *last[VM_MAX_VMS]; /* the VM's vCPU that ran here last */
+	_Atomic uint32_t vmid_flushed; /* VMs whose G-stage TLB entries this hart dropped */
+};
+
+static struct hart_state harts[NR_CPUS];
+/* Bumped whenever guest code was written: a hart that has not seen the
+ * newest value runs FENCE.I before entering a guest (its instruction
+ * cache may hold what was there before). */
+static atomic_uint image_gen = 1;
+static unsigned int image_seen[NR_CPUS];
+
+void arch_guest_image_sync(uintptr_t base, size_t size)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	atomic_fetch_add(&image_gen, 1);
+}
+
+static struct hart_state *hart(void)
+{
+	return &harts[this_cpu()->id];
+}
+
+struct vcpu *riscv_loaded_vcpu(void)
+{
+	return hart()->loaded;
+}
+
+#define CSR_SAVE(name) a->csr[GCSR_##name] = csr_read(name);
+#define CSR_RESTORE(name) csr_write(name, a->csr[GCSR_##name]);
+
+static void hfence_vvma_all(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" : : : "memory");
+}
+
+static void hfence_gvma_vmid(unsigned long vmid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" : : "r"(vmid) : "memory");
+}
+
+static void vcpu_load(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vm *vm = v->vm;
+	struct hart_state *h = hart();
+
+	h->loaded = v;
+	if (image_seen[this_cpu()->id] != atomic_load(&image_gen)) {
+		image_seen[this_cpu()->id] = atomic_load(&image_gen);
+		__asm__ volatile("fence.i" : : : "memory");
+	}
+	csr_write(hgatp, riscv_hgatp(vm));
+	if (!(h->vmid_flushed & (1u << vm->id))) {
+		/* Whatever ran before (firmware, a previous VM in this slot)
+		 * may have left entries tagged with this VMID. */
+		hfence_gvma_vmid(vm->arch.vmid);
+		h->vmid_flushed |= 1u << vm->id;
+	}
+	RISCV_GUEST_CSRS(CSR_RESTORE)
+	if (vm->arch.sstc)
+		csr_write(0x24d, a->vstimecmp);
+	csr_write(0x60a, vm->arch.sstc ? HENVCFG_STCE : 0);
+	csr_write(htimedelta, 0);
+	csr_write(hedeleg, HEDELEG_GUEST);
+	csr_write(hideleg, HIDELEG_GUEST);
+	/* VS-stage entries are tagged by VMID and ASID only: another vCPU of
+	 * the same VM that ran here may have left translations this one must
+	 * not see (its ASIDs mean other address spaces). */
+	if (h->last[vm->id] != v) {
+		hfence_vvma_all();
+		h->last[vm->id] = v;
+	}
+	if (h->fp_owner != v) {
+		csr_set(sstatus, SSTATUS_FS_INITIAL);
+		riscv_fp_load(&a->fp);
+		csr_clear(sstatus, SSTATUS_FS);
+		h->fp_owner = v;
+	}
+}
+
+static void fp_save_if_dirty(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if ((a->regs.sstatus & SSTATUS_FS) != SSTATUS_FS_DIRTY)
+		return;
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
+	riscv_fp_save(&a->fp);
+	csr_clear(sstatus, SSTATUS_FS);
+	/* Saved: the guest's next FP write makes it dirty again. */
+	a->regs.sstatus = (a->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+}
+
+static void vcpu_put(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	RISCV_GUEST_CSRS(CSR_SAVE)
+	if (v->vm->arch.sstc)
+		a->vstimecmp = csr_read(0x24d);
+	fp_save_if_dirty(v);
+	csr_write(hgatp, 0);
+	csr_write(hvip, 0);
+	csr_write(hedeleg, 0);
+	csr_write(hideleg, 0);
+	hart()->loaded = NULL;
+}
+
+void riscv_vmid_flush_all(struct vm *vm)
+{
+	for (unsigned int i = 0; i < NR_CPUS; i++)
+		atomic_fetch_and(&harts[i].vmid_flushed, ~(1u << vm->id));
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].running_on)
+			vcpu_kick(&vm->vcpus[i]);
+}
+
+void arch_vcpu_init(struct vcpu *v)
+{
+	v->hwid = v->id;
+	v->arch.fence_lock = (spinlock_t)SPINLOCK_INIT;
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	struct arch_vcpu *a = &v->arch;
+	bool loaded = riscv_loaded_vcpu() == v;
+
+	memset(&a->regs.x, 0, sizeof(a->regs.x));
+	a->regs.x[10] = v->hwid; /* a0: hart id, a1: the DT or opaque */
+	a->regs.x[11] = arg;
+	a->regs.sepc = entry;
+	/* VS-mode supervisor, interrupts off in the guest; FP usable by the
+	 * guest once it sets vsstatus.FS. */
+	a->regs.sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;
+	a->regs.hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
+	memset(a->csr, 0, sizeof(a->csr));
+	a->vstimecmp = UINT64_MAX;
+	a->sbi_timer = UINT64_MAX;
+	memset(&a->fp, 0, sizeof(a->fp));
+	atomic_store(&a->hvip_set, 0);
+	atomic_store(&a->hvip_clear, 0);
+	a->hsm_suspended = false;
+	a->suspend_nonret = false;
+	a->reset_done = true;
+	if (loaded) {
+		/* Resetting itself (a non-retentive suspend): the hardware
+		 * holds what it resumes with. */
+		RISCV_GUEST_CSRS(CSR_RESTORE)
+		if (v->vm->arch.sstc)
+			csr_write(0x24d, a->vstimecmp);
+		csr_set(sstatus, SSTATUS_FS_INITIAL);
+		riscv_fp_load(&a->fp);
+		csr_clear(sstatus, SSTATUS_FS);
+	} else if (hart()->fp_owner == v) {
+		hart()->fp_owner = NULL;
+	}
+}
+
+/* The vCPU loaded on this hart merges the bits before its next entry by
+ * itself; any other must be woken and made to leave the guest. */
+static void notify(struct vcpu *v)
+{
+	if (riscv_loaded_vcpu() == v)
+		return;
+	vcpu_wake(v);
+	vcpu_kick(v);
+}
+
+void riscv_vcpu_raise(struct vcpu *v, uint64_t bits)
+{
+	atomic_fetch_or(&v->arch.hvip_set, bits);
+	notify(v);
+}
+
+void riscv_vcpu_lower(struct vcpu *v, uint64_t bits)
+{
+	atomic_fetch_or(&v->arch.hvip_clear, bits);
+	if (riscv_loaded_vcpu() != v)
+		vcpu_kick(v);
+}
+
+void riscv_vcpu_fence(struct vcpu *t, const struct riscv_fence_req *req)
+{
+	struct riscv_fence_req *f = &t->arch.fence;
+
+	spin_lock(&t->arch.fence_lock);
+	f->fence_i |= req->fence_i;
+	if (req->vma_all || (req->vma_pending && f->vma_pending)) {
+		/* Two ranges pending at once: one full flush covers both. */
+		f->vma_all = true;
+		f->vma_pending = false;
+	} else if (req->vma_pending && !f->vma_all) {
+		f->vma_pending = true;
+		f->vma_has_asid = req->vma_has_asid;
+		f->vma_start = req->vma_start;
+		f->vma_size = req->vma_size;
+		f->vma_asid = req->vma_asid;
+	}
+	spin_unlock(&t->arch.fence_lock);
+	if (riscv_loaded_vcpu() != t)
+		vcpu_kick(t);
+}
+
+/* Up to this many pages a ranged request is done page by page. */
+#define FENCE_PAGES_MAX 64
+
+static void hfence_vvma_range(const struct riscv_fence_req *f)
+{
+	for (uint64_t off = 0; off < f->vma_size; off += 4096) {
+		uint64_t va = f->vma_start + off;
+
+		if (f->vma_has_asid)
+			__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, %1"
+					 : : "r"(va), "r"(f->vma_asid) : "memory");
+		else
+			__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0"
+					 : : "r"(va) : "memory");
+	}
+}
+
+/* Carry out fences others asked of this vCPU (loaded on this hart). */
+static void fences_apply(struct vcpu *v)
+{
+	struct riscv_fence_req f;
+
+	spin_lock(&v->arch.fence_lock);
+	f = v->arch.fence;
+	memset(&v->arch.fence, 0, sizeof(v->arch.fence));
+	spin_unlock(&v->arch.fence_lock);
+	if (f.fence_i)
+		__asm__ volatile("fence.i" : : : "memory");
+	if (f.vma_all) {
+		hfence_vvma_all();
+	} else if (f.vma_pending) {
+		if (f.vma_size / 4096 > FENCE_PAGES_MAX) {
+			if (f.vma_has_asid)
+				__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, %0"
+						 : : "r"(f.vma_asid) : "memory");
+			else
+				hfence_vvma_all();
+		} else {
+			hfence_vvma_range(&f);
+		}
+	}
+}
+
+void riscv_vcpu_set_timer(struct vcpu *v, uint64_t deadline)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	/* Setting the timer clears a pending timer interrupt (SBI TIME). */
+	csr_clear(hvip, HVIP_VSTIP);
+	if (v->vm->arch.sstc) {
+		a->vstimecmp = deadline;
+		csr_write(0x24d, deadline);
+	} else {
+		a->sbi_timer = deadline;
+	}
+}
+
+/* Before an entry: interrupts from other harts, the SBI timer, the vPLIC
+ * output, fences, and tern's own timer for whichever comes first. */
+static void prepare_entry(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	uint64_t set = atomic_exchange(&a->hvip_set, 0);
+	uint64_t clear = atomic_exchange(&a->hvip_clear, 0);
+	uint64_t now = arch_counter(), deadline = riscv_slice_deadline();
+
+	if (clear)
+		csr_clear(hvip, clear);
+	if (set)
+		csr_set(hvip, set);
+	if (!v->vm->arch.sstc) {
+		if (a->sbi_timer <= now) {
+			csr_set(hvip, HVIP_VSTIP);
+			a->sbi_timer = UINT64_MAX;
+		} else if (a->sbi_timer < deadline) {
+			deadline = a->sbi_timer;
+		}
+	}
+	if (riscv_vplic_pending(v))
+		csr_set(hvip, HVIP_VSEIP);
+	else
+		csr_clear(hvip, HVIP_VSEIP);
+	fences_apply(v);
+	riscv_timer_program(deadline);
+	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+}
+
+static const enum vcpu_exit exit_of[] = {
+	[GUEST_PREEMPT] = VCPU_EXIT_PREEMPT,
+	[GUEST_BLOCK] = VCPU_EXIT_BLOCK,
+	[GUEST_OFF] = VCPU_EXIT_OFF,
+	[GUEST_VM_STOP] = VCPU_EXIT_VM_STOP,
+};
+
+enum vcpu_exit arch_vcpu_run(struct vcpu *v)
+{
+	enum guest_next next = GUEST_RUN;
+	struct arch_vcpu *a = &v->arch;
+
+	if (a->hsm_suspended) {
+		/* Woken from an HSM suspend: a non-retentive one starts over
+		 * at its resume address, as if the hart had been started. */
+		a->hsm_suspended = false;
+		if (a->suspend_nonret)
+			arch_vcpu_reset(v, a->resume_addr, a->resume_opaque);
+	}
+	vcpu_load(v);
+	while (next == GUEST_RUN) {
+		/* A kick that lands after these checks finds the guest
+		 * running: its IPI makes it exit at once. */
+		if (atomic_load_explicit(&v->vm->stop, memory_order_relaxed) != VM_RUNNING)
+			next = GUEST_VM_STOP;
+		else if (atomic_load_explicit(&v->kick, memory_order_relaxed))
+			next = GUEST_PREEMPT;
+		if (next != GUEST_RUN)
+			break;
+		prepare_entry(v);
+		riscv_guest_enter(&v->arch.regs);
+		csr_write(sie, 0);
+		v->arch.reset_done = false;
+		next = riscv_handle_exit(v);
+	}
+	riscv_timer_program(UINT64_MAX);
+	vcpu_put(v);
+	return exit_of[next];
+}
+
+/* The VS interrupts pending for a vCPU that is not running, against the
+ * ones it enabled (vsie holds them at their S-level positions). */
+bool arch_vcpu_irq_pending(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	uint64_t pending = a->csr[GCSR_hvip] | atomic_load(&a->hvip_set);
+	uint64_t now = arch_counter();
+
+	if (v->vm->arch.sstc ? a->vstimecmp <= now : a->sbi_timer <= now)
+		pending |= HVIP_VSTIP;
+	if (riscv_vplic_pending(v))
+		pending |= HVIP_VSEIP;
+	return (pending & (a->csr[GCSR_vsie] << 1) & HVIP_VS_ALL) != 0;
+}
+
+uint64_t arch_vcpu_timer_deadline(struct vcpu *v)
+{
+	return v->vm->arch.sstc ? v->arch.vstimecmp : v->arch.sbi_timer;
+}
+
+void arch_vm_reset(struct vm *vm)
+{
+	riscv_vplic_reset(vm);
+}
