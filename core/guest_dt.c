@@ -90,7 +90,7 @@ int guest_dt_build(struct vm *vm, const struct guest_layout *l, void *buf, size_
 		rc = fdt_property_string(buf, "model", model);
 	/* Devices that name no interrupt parent of their own find it here, as
 	 * on QEMU's virt board. */
-	if (!rc && intc)
+	if (!rc && intc && arch_guest_dt_root_intc(vm))
 		rc = fdt_property_u32(buf, "interrupt-parent", intc);
 	if (!rc)
 		rc = memory_node(buf, vm);

@@ -76,7 +76,9 @@ static void vm_stop_process(struct vm *vm)
 		pr_info("%s: reset\n", vm->name);
 		atomic_store(&vm->stop, VM_RUNNING);
 		atomic_store(&vm->stop_owner, 0);
-		vcpu_wake(&vm->vcpus[0]);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			if (atomic_load(&vm->vcpus[i].power) != VCPU_OFF)
+				vcpu_wake(&vm->vcpus[i]);
 		return;
 	}
 	pr_info("%s: powered off\n", vm->name);

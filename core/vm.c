@@ -76,8 +76,12 @@ static int vm_boot(struct vm *vm, const char **why)
 		atomic_store(&v->wake, false);
 		v->blocked = false;
 	}
-	arch_vcpu_reset(&vm->vcpus[0], l.entry, l.dtb);
-	atomic_store(&vm->vcpus[0].power, VCPU_ON_PENDING);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (i && !arch_vm_starts_all_vcpus(vm))
+			break;
+		arch_vcpu_reset(&vm->vcpus[i], l.entry, l.dtb);
+		atomic_store(&vm->vcpus[i].power, VCPU_ON_PENDING);
+	}
 	pr_info("%s: %u vCPU%s, %llu MiB at %#llx, kernel entry %#llx, dtb %#llx\n", vm->name,
 		vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s",
 		(unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,

@@ -90,6 +90,11 @@ uint32_t arch_guest_dt_intc_phandle(const struct vm *vm)
 	return VGIC_DT_PHANDLE;
 }
 
+bool arch_guest_dt_root_intc(const struct vm *vm)
+{
+	return true;
+}
+
 /* The GIC binding's three cells: <type number flags>; device lines are
  * level-triggered SPIs. */
 int arch_guest_dt_irq_cells(const struct vm *vm, uint32_t line, uint32_t *cells, int max)

@@ -266,3 +266,8 @@ void arch_vm_reset(struct vm *vm)
 	 * vCPUs' timers start over, as on a board coming out of reset. */
 	vgic_vm_reset(vm);
 }
+
+bool arch_vm_starts_all_vcpus(const struct vm *vm)
+{
+	return false; /* PSCI CPU_ON starts the others */
+}

@@ -92,6 +92,11 @@ void arch_vm_reset(struct vm *vm)
 {
 }
 
+bool arch_vm_starts_all_vcpus(const struct vm *vm)
+{
+	return false;
+}
+
 void arch_guest_image_sync(uintptr_t base, size_t size)
 {
 }

@@ -39,9 +39,6 @@ static inline void pause_hint(void)
 	__asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" : : : "memory");
 }
 
-/* Harts that may be in (or about to enter) WFI in arch_cpu_relax(). */
-static atomic_uint relax_sleepers;
-
 /*
  * A spin-wait that sleeps. A pure pause loop is wrong under QEMU -icount,
  * where all harts share one thread and the spinning hart keeps it (the
@@ -50,11 +47,13 @@ static atomic_uint relax_sleepers;
  * software interrupt enabled (sstatus.SIE stays 0: it wakes WFI but is
  * never taken) and arch_cpu_wake_all() sends an SBI IPI.
  *
- * To never miss a wake-up, the calls alternate: the first only registers
- * this hart as a sleeper and returns, so the caller re-checks its
- * condition after registering (the fences pair with the waker's: either
- * the waiter sees the new value or the waker sees the sleeper); the second
- * sleeps and unregisters. An IPI that arrives before the WFI leaves SSIP
+ * To never miss a wake-up, the calls alternate: the first only arms this
+ * hart (relax_armed) and returns, so the caller re-checks its condition
+ * after arming (the fences pair with the waker's: either the waiter sees
+ * the new value or the waker sees it armed); the second sleeps. The waker
+ * disarms each armed hart as it sends it an IPI, so a hart that armed and
+ * then found its condition true costs at most one IPI later, never one
+ * per unlock forever. An IPI that arrives before the WFI leaves SSIP
  * pending, so the WFI returns at once.
  */
 void arch_cpu_relax(void)
@@ -65,9 +64,8 @@ void arch_cpu_relax(void)
 		pause_hint();
 		return;
 	}
-	if (!cpu->arch.relax_armed) {
-		cpu->arch.relax_armed = true;
-		atomic_fetch_add_explicit(&relax_sleepers, 1, memory_order_relaxed);
+	if (!atomic_load_explicit(&cpu->arch.relax_armed, memory_order_relaxed)) {
+		atomic_store_explicit(&cpu->arch.relax_armed, 1, memory_order_relaxed);
 		atomic_thread_fence(memory_order_seq_cst);
 		return;
 	}
@@ -75,17 +73,20 @@ void arch_cpu_relax(void)
 	__asm__ volatile("wfi" : : : "memory");
 	csr_clear(sie, SIE_SSIE);
 	csr_clear(sip, SIP_SSIP);
-	cpu->arch.relax_armed = false;
-	atomic_fetch_sub_explicit(&relax_sleepers, 1, memory_order_relaxed);
+	atomic_store_explicit(&cpu->arch.relax_armed, 0, memory_order_relaxed);
 }
 
-/* Only when some hart may sleep: an IPI costs a trip through firmware, and
+/* Only to harts that armed: an IPI costs a trip through firmware, and
  * every spin_unlock() calls this. */
 void arch_cpu_wake_all(void)
 {
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&relax_sleepers, memory_order_relaxed))
-		sbi_send_ipi_all();
+	for (unsigned int i = 0; i < NR_CPUS; i++) {
+		if (!atomic_load_explicit(&pcpus[i].arch.relax_armed, memory_order_relaxed))
+			continue;
+		if (atomic_exchange(&pcpus[i].arch.relax_armed, 0))
+			sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, (unsigned long)pcpus[i].hwid, 0);
+	}
 }
 
 noreturn void arch_cpu_halt(void)

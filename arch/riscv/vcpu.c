@@ -380,3 +380,8 @@ void arch_vm_reset(struct vm *vm)
 {
 	riscv_vplic_reset(vm);
 }
+
+bool arch_vm_starts_all_vcpus(const struct vm *vm)
+{
+	return vm->cfg.sbi == SBI_LEVEL_V01;
+}

@@ -132,15 +132,13 @@ void riscv_vplic_reset(struct vm *vm)
 	outputs_changed(vm, changed);
 }
 
+/* On every guest entry: the output as last reported, read without the
+ * lock (a word read; a change after it kicks the vCPU again anyway). */
 bool riscv_vplic_pending(struct vcpu *v)
 {
 	struct riscv_vplic *p = vplic_of(v->vm);
-	bool level;
 
-	spin_lock(&p->lock);
-	level = vplic_ctx_irq(&p->model, v->id);
-	spin_unlock(&p->lock);
-	return level;
+	return (__atomic_load_n(&p->model.irq_out, __ATOMIC_ACQUIRE) >> v->id) & 1;
 }
 
 void arch_vm_set_irq(struct vm *vm, uint32_t line, bool level)
@@ -157,6 +155,11 @@ void arch_vm_set_irq(struct vm *vm, uint32_t line, bool level)
 uint32_t arch_guest_dt_intc_phandle(const struct vm *vm)
 {
 	return VPLIC_PHANDLE;
+}
+
+bool arch_guest_dt_root_intc(const struct vm *vm)
+{
+	return false;
 }
 
 int arch_guest_dt_irq_cells(const struct vm *vm, uint32_t line, uint32_t *cells, int max)

@@ -112,6 +112,10 @@ void arch_stage2_flush(struct vm *vm);
 int arch_guest_dt_nodes(struct vm *vm, void *fdt);
 /* The guest's interrupt-controller phandle for devices tern adds (UART). */
 uint32_t arch_guest_dt_intc_phandle(const struct vm *vm);
+/* Whether the root node names it as everyone's interrupt-parent (arm64, as
+ * QEMU's virt board does). Not on RISC-V: the harts' own interrupt
+ * controllers must have no parent, or Linux finds no root controller. */
+bool arch_guest_dt_root_intc(const struct vm *vm);
 /* Interrupt specifier cells (#interrupt-cells of the guest intc) for a
  * device interrupt line `line` (an SPI number on arm64, a source on RISC-V). */
 int arch_guest_dt_irq_cells(const struct vm *vm, uint32_t line, uint32_t *cells, int max);
@@ -126,6 +130,10 @@ void arch_vm_reset(struct vm *vm);
  * its MMU and caches off: clean the data cache to the point of coherency
  * over [base, base+size) (host addresses) and drop stale instructions. */
 void arch_guest_image_sync(uintptr_t base, size_t size);
+/* Whether every vCPU starts at the kernel entry at boot, not only vCPU 0:
+ * a RISC-V VM with only SBI v0.1 has no HSM, and its kernel brings its
+ * harts up by the "spinwait" protocol, all of them entering at once. */
+bool arch_vm_starts_all_vcpus(const struct vm *vm);
 /* Put a vCPU in its architected reset state entering at `entry` with `arg`
  * (x0 / a1) as the boot protocol or PSCI CPU_ON / HSM start says: EL1h or
  * VS-mode, MMU off, interrupts masked. */

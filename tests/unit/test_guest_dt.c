@@ -86,6 +86,11 @@ DOUBLE uint32_t arch_guest_dt_intc_phandle(const struct vm *vm)
 	return FAKE_INTC_PHANDLE;
 }
 
+DOUBLE bool arch_guest_dt_root_intc(const struct vm *vm)
+{
+	return true;
+}
+
 /*
  * The test's own check that a tree is whole (Linux 6.1's libfdt has no
  * fdt_check_full): the header, then every node and property reached

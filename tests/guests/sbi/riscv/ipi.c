@@ -29,8 +29,15 @@ static void receiver(void *arg)
 	local_irq_enable();
 	receiver_ready = true;
 	cpu_wake_all();
+	/*
+	 * Not a bare WFI loop: wait_until() keeps a short timer deadline
+	 * armed (its interrupts are taken and counted too). Under QEMU
+	 * -icount a timer deadline is what ends a vCPU's time slice, and
+	 * remote fences keep the caller spinning in OpenSBI until this hart
+	 * has run: with no deadline anywhere, each hand-over takes seconds.
+	 */
 	while (!receiver_stop)
-		__asm__ volatile("wfi" ::: "memory");
+		wait_until(receiver_stop, 1000);
 	local_irq_disable();
 	csr_clear(sie, SIP_SSIP);
 }
