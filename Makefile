@@ -50,7 +50,8 @@ NM := $(CROSS_COMPILE)nm
 
 .DEFAULT_GOAL := all
 .PHONY: all run debug gdb test unit e2e guests deps check-cc defconfig \
-	menuconfig savedefconfig olddefconfig clean distclean help libfdt linux-guests
+	menuconfig savedefconfig olddefconfig clean distclean help libfdt linux-guests \
+	linux-guests-arm64 linux-guests-riscv
 
 help:
 	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
@@ -58,7 +59,8 @@ help:
 # The configuration decides what is built (drivers-$(CONFIG_...)), so it is
 # read for every goal except those that never build tern itself. A missing
 # .config is made from the platform's defconfig (the rule below).
-NO_CONFIG_TARGETS := deps clean distclean help test unit e2e libfdt gdb linux-guests
+NO_CONFIG_TARGETS := deps clean distclean help test unit e2e libfdt gdb linux-guests \
+	linux-guests-arm64 linux-guests-riscv
 ifneq ($(filter-out $(NO_CONFIG_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(ARCH),host)
 -include $(O)/.config
@@ -187,7 +189,8 @@ MEM ?= 2G
 GIC ?= 3
 QEMU_ARGS ?=
 # The guest: what `make run` boots under tern (docs/user-guide.md). Without
-# GUEST_KERNEL, arm64 boots Debian's stock kernel (make linux-guests).
+# GUEST_KERNEL, arm64 boots Debian's stock kernel and riscv a kernel built
+# from Debian's linux-source-6.1 (make linux-guests).
 GUEST_KERNEL ?=
 GUEST_INITRD ?=
 GUEST_CMDLINE ?=
@@ -197,7 +200,9 @@ VCPUS ?=
 SBI ?=
 # The default guest of each arch, fetched or built when GUEST_KERNEL is unset.
 GUEST_DEFAULT_arm64 := build/linux/arm64
-RUN_GUEST_arm64 := $(if $(GUEST_KERNEL),,linux-guests)
+GUEST_DEFAULT_riscv := build/linux/riscv
+RUN_GUEST_arm64 := $(if $(GUEST_KERNEL),,linux-guests-arm64)
+RUN_GUEST_riscv := $(if $(GUEST_KERNEL),,linux-guests-riscv)
 RUN_ENV := ARCH=$(ARCH) O=$(O) SMP=$(SMP) MEM=$(MEM) GIC=$(GIC) CPU=$(CPU) BIOS=$(BIOS) \
 	QEMU_MACHINE=$(QEMU_MACHINE_$(ARCH)) QEMU_CPU=$(QEMU_CPU_$(ARCH)) \
 	QEMU_ARGS="$(QEMU_ARGS)" APPEND="$(APPEND)" \
@@ -232,11 +237,21 @@ e2e: deps
 
 # --- Linux guests: built from Debian's packages, cached outside the checkout --
 # build/linux/<arch> links to the cache so tests can name repository paths.
+# riscv64: both kernel variants (SBI v2 and v0.1) and the C init, built
+# once into the cache and copied here when they change.
 LINUX_GUEST_arm64 := $(TERN_CACHE)/guests/arm64
-linux-guests:
+linux-guests: linux-guests-arm64 linux-guests-riscv
+
+linux-guests-arm64:
 	@scripts/guest/fetch-debian-arm64.sh $(LINUX_GUEST_arm64)
 	@mkdir -p build/linux
 	@ln -sfn $(LINUX_GUEST_arm64) build/linux/arm64
+
+linux-guests-riscv:
+	@scripts/guest/riscv/build-kernel.sh base build/linux/riscv/Image >/dev/null
+	@scripts/guest/riscv/build-kernel.sh v01 build/linux/riscv/Image-v01 >/dev/null
+	@scripts/guest/riscv/mkinitramfs.sh build/linux/riscv/initramfs.cpio.gz >/dev/null
+	@echo "guest riscv: ready in build/linux/riscv (Image, Image-v01, initramfs.cpio.gz)"
 
 guests: check-cc libfdt
 	@$(MAKE) --no-print-directory -f tests/guests/guests.mk ARCH=$(ARCH) \

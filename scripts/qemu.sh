@@ -38,10 +38,16 @@ mib() {
 
 # The guest bundle: GUEST_KERNEL, or the arch's default guest.
 bundle=
+# The riscv kernel built for SBI v0.1 has its console on SBI (hvc0).
 if [[ -z ${GUEST_KERNEL:-} && -n ${GUEST_DEFAULT:-} ]]; then
 	GUEST_KERNEL=$GUEST_DEFAULT/Image
+	[[ $ARCH == riscv && ${SBI:-} == v0.1 ]] && GUEST_KERNEL=$GUEST_DEFAULT/Image-v01
 	GUEST_INITRD=${GUEST_INITRD:-$GUEST_DEFAULT/initramfs.cpio.gz}
-	: "${GUEST_CMDLINE:=console=ttyAMA0}"
+	case $ARCH/${SBI:-} in
+	arm64/*) : "${GUEST_CMDLINE:=console=ttyAMA0}" ;;
+	riscv/v0.1) : "${GUEST_CMDLINE:=console=hvc0}" ;;
+	*) : "${GUEST_CMDLINE:=console=ttyS0}" ;;
+	esac
 fi
 if [[ -n ${GUEST_KERNEL:-} ]]; then
 	for f in GUEST_KERNEL GUEST_INITRD GUEST_DTB; do

@@ -38,6 +38,7 @@ ARCH_ALIASES = {"aarch64": "arm64", "riscv64": "riscv"}
 QEMU_FIXED_ARGS = ["-nographic", "-no-reboot", "-monitor", "none"]
 DEFAULT_TIMEOUT = 30
 TAIL_LINES = 20
+CRLF_RE = re.compile(r"\r+\n")
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures", re.M)
 KILL_GRACE = 2.0
 
@@ -265,11 +266,12 @@ def run_qemu(test, streamer):
             if not chunk:
                 ended = "exited"
                 break
-            # Serial lines end in CR LF; judge plain LF lines. A CR at the
-            # end of a read may be the first half of a pair: hold it back.
+            # Serial lines end in CR LF (CR CR LF when a guest console
+            # adds its own CR to the tty's); judge plain LF lines. CRs at
+            # the end of a read may belong to such an ending: hold them.
             new = held_cr + decoder.decode(chunk)
-            held_cr = "\r" if new.endswith("\r") else ""
-            new = new[:len(new) - len(held_cr)].replace("\r\n", "\n")
+            held_cr = new[len(new.rstrip("\r")):]
+            new = CRLF_RE.sub("\n", new[:len(new) - len(held_cr)])
             # An until pattern is looked for from the start of the line the
             # new output continues, so a line split across reads still counts.
             start = text.rfind("\n") + 1
