@@ -72,6 +72,13 @@ rc=$?
 	grep -q "^tern: every VM has stopped" <<<"$log"
 result "make-run-arm64-linux-poweroff" $? "exit $rc"$'\n'"$log"
 
+log=$(timeout 300 "$make" --no-print-directory run ARCH=riscv SMP=2 VCPUS=2 MEM=1G \
+	GUEST_CMDLINE="console=ttyS0 tern.init=poweroff" </dev/null 2>&1)
+rc=$?
+[[ $rc -eq 0 ]] && grep -q "^TERN-GUEST-USERSPACE-OK cpus=2 " <<<"$log" &&
+	grep -q "^tern: every VM has stopped" <<<"$log"
+result "make-run-riscv-linux-poweroff" $? "exit $rc"$'\n'"$log"
+
 log=$("$make" --no-print-directory run GUEST_KERNEL="$tmp/no-such-Image" </dev/null 2>&1)
 [[ $? -ne 0 ]] && grep -q "GUEST_KERNEL=$tmp/no-such-Image: no such file" <<<"$log"
 result "make-run-missing-guest-kernel" $? "$log"
