@@ -72,7 +72,8 @@ rc=$?
 	grep -q "^tern: every VM has stopped" <<<"$log"
 result "make-run-arm64-linux-poweroff" $? "exit $rc"$'\n'"$log"
 
-log=$(timeout 300 "$make" --no-print-directory run ARCH=riscv SMP=2 VCPUS=2 MEM=1G \
+# The first run builds the riscv kernels (about 4 minutes each on 2 cores).
+log=$(timeout 1800 "$make" --no-print-directory run ARCH=riscv SMP=2 VCPUS=2 MEM=1G \
 	GUEST_CMDLINE="console=ttyS0 tern.init=poweroff" </dev/null 2>&1)
 rc=$?
 [[ $rc -eq 0 ]] && grep -q "^TERN-GUEST-USERSPACE-OK cpus=2 " <<<"$log" &&
