@@ -79,6 +79,13 @@ enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr)
 	bool read = SYS_IS_READ(iss);
 	uint64_t val;
 
+	/* op0 = 2 is the debug register space: trapped only until the vCPU
+	 * first uses it in a run; then its own state goes in and the access
+	 * runs again, untrapped. */
+	if (SYS_OP0(iss) == 2) {
+		arm64_debug_lazy_load(v);
+		return GUEST_RUN;
+	}
 	if (is_id_reg(iss)) {
 		if (!read)
 			goto undef; /* ID registers are read-only */

@@ -59,6 +59,14 @@ static bool has_pmuv3(void)
 	return v != 0 && v != 0xf;
 }
 
+/* Event counters the guest can reach: PMCR_EL0.N (HPMN as the host set it). */
+static unsigned int pmu_nr_events(void)
+{
+	unsigned int n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+
+	return n < ARM64_PMU_MAX_EVENTS ? n : ARM64_PMU_MAX_EVENTS;
+}
+
 static void pmu_save(struct arm64_pmu_state *p)
 {
 	if (!has_pmuv3())
@@ -69,6 +77,14 @@ static void pmu_save(struct arm64_pmu_state *p)
 	p->userenr = read_sysreg(pmuserenr_el0);
 	p->selr = read_sysreg(pmselr_el0);
 	p->ccntr = read_sysreg(pmccntr_el0);
+	p->intenset = read_sysreg(pmintenset_el1);
+	p->ovsset = read_sysreg(pmovsset_el0);
+	for (unsigned int i = 0; i < pmu_nr_events(); i++) {
+		write_sysreg(pmselr_el0, i);
+		isb();
+		p->evcntr[i] = read_sysreg(pmxevcntr_el0);
+		p->evtyper[i] = read_sysreg(pmxevtyper_el0);
+	}
 	/* Nothing counts for a vCPU that is not running. */
 	write_sysreg(pmcr_el0, 0);
 }
@@ -79,6 +95,16 @@ static void pmu_restore(const struct arm64_pmu_state *p)
 		return;
 	write_sysreg(pmcntenclr_el0, ~p->cntenset);
 	write_sysreg(pmcntenset_el0, p->cntenset);
+	write_sysreg(pmintenclr_el1, ~p->intenset);
+	write_sysreg(pmintenset_el1, p->intenset);
+	write_sysreg(pmovsclr_el0, ~p->ovsset);
+	write_sysreg(pmovsset_el0, p->ovsset);
+	for (unsigned int i = 0; i < pmu_nr_events(); i++) {
+		write_sysreg(pmselr_el0, i);
+		isb();
+		write_sysreg(pmxevtyper_el0, p->evtyper[i]);
+		write_sysreg(pmxevcntr_el0, p->evcntr[i]);
+	}
 	write_sysreg(pmccfiltr_el0, p->ccfiltr);
 	write_sysreg(pmuserenr_el0, p->userenr);
 	write_sysreg(pmselr_el0, p->selr);
@@ -147,7 +173,7 @@ static void vcpu_load(struct vcpu *v)
 	/* PMU counters stay the guest's (HPMN as the host set it, no TPM);
 	 * SPE and trace filter controls trap. */
 	h->mdcr = read_sysreg(mdcr_el2);
-	write_sysreg(mdcr_el2, h->mdcr | MDCR_TPMS | MDCR_TTRF);
+	write_sysreg(mdcr_el2, h->mdcr | MDCR_TPMS | MDCR_TTRF | arm64_debug_traps(v));
 	/* The guest reads the physical counter but its timer is CNTV: the
 	 * physical timer's registers trap (and come back UNDEFINED). */
 	h->cnthctl = read_sysreg(cnthctl_el2);
@@ -167,6 +193,7 @@ static void vcpu_put(struct vcpu *v)
 	vgic_put(v);
 	pmu_save(&a->pmu);
 	sysregs_save(a->sys);
+	arm64_debug_put(v);
 	if (a->fp_loaded) {
 		arm64_fpsimd_save(&a->fp);
 		a->fp_loaded = false;
@@ -205,6 +232,10 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	a->sys[GSR_sctlr_el1] = SCTLR_EL1_RESET;
 	memset(&a->pmu, 0, sizeof(a->pmu));
 	memset(&a->fp, 0, sizeof(a->fp));
+	if (!a->debug.loaded) {
+		memset(&a->debug, 0, sizeof(a->debug));
+		a->debug.oslk = 1; /* the OS lock is set at cold reset */
+	}
 	/* The exit handler must not then write the call's results over the
 	 * new x0, or step the new PC past an instruction. */
 	a->reset_done = true;

@@ -48,6 +48,9 @@ struct arm64_guest_regs {
 enum arm64_guest_sysreg { ARM64_GUEST_SYSREGS(ARM64_SYSREG_ENUM) GSR_COUNT };
 #undef ARM64_SYSREG_ENUM
 
+/* Event counters a PMU may have (PMCR_EL0.N is at most 31). */
+#define ARM64_PMU_MAX_EVENTS 31
+
 /* The PMU controls a guest may change without trapping (DESIGN
  * "Measuring"), switched so one VM's counting never leaks into another's. */
 struct arm64_pmu_state {
@@ -57,6 +60,21 @@ struct arm64_pmu_state {
 	uint64_t userenr;
 	uint64_t selr;
 	uint64_t ccntr;
+	/* The event counters, their types, and the overflow and interrupt
+	 * enable bits of every counter, so no count crosses between VMs. */
+	uint64_t evcntr[ARM64_PMU_MAX_EVENTS];
+	uint64_t evtyper[ARM64_PMU_MAX_EVENTS];
+	uint64_t intenset;
+	uint64_t ovsset;
+};
+
+
+/* Self-hosted debug state (debug_regs.c), in hardware only while loaded. */
+struct arm64_debug_state {
+	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
+	uint64_t mdccint;
+	uint64_t oslk;  /* the OS lock: 1 locked, as OSLSR_EL1.OSLK */
+	bool loaded;    /* in this CPU's registers (the traps are off) */
 };
 
 /* V0-V31 as pairs of 64-bit halves (tern is built without FP types). */
@@ -71,6 +89,7 @@ struct arch_vcpu {
 	uint64_t sys[GSR_COUNT];
 	struct arm64_pmu_state pmu;
 	struct arm64_fpsimd_state fp;
+	struct arm64_debug_state debug;
 	bool fp_loaded;   /* fp is live in this physical CPU's registers */
 	bool reset_done;  /* arch_vcpu_reset ran during the current exit */
 	uint64_t hcr;     /* HCR_EL2 while this vCPU runs */
