@@ -73,6 +73,7 @@ static int vm_boot(struct vm *vm, const char **why)
 		struct vcpu *v = &vm->vcpus[i];
 
 		atomic_store(&v->power, VCPU_OFF);
+		ev_vcpu_init(&v->events);
 		atomic_store(&v->wake, false);
 		v->blocked = false;
 	}
@@ -139,6 +140,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
 
 		v->id = i;
 		v->vm = vm;
+		v->events.lock = (spinlock_t)SPINLOCK_INIT;
 		arch_vcpu_init(v);
 	}
 	err = vm_boot(vm, why);

@@ -42,7 +42,8 @@ arch-$(CONFIG_ARCH_HAS_GUESTS) += \
 	arch/arm64/guest_irq.c \
 	arch/arm64/guest_image.c \
 	arch/arm64/idle.c \
-	arch/arm64/debug_regs.c
+	arch/arm64/debug_regs.c \
+	arch/arm64/sdei_deliver.c
 
 # Interrupts and time for guests: the physical GIC driver (arm64-only, so
 # listed here rather than as a Kconfig driver), the vGIC and its pure

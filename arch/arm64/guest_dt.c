@@ -65,6 +65,18 @@ static int psci_node(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* SDEI (core/fw/sdei.c) as Linux's arm_sdei driver finds it on a DT
+ * system: /firmware/sdei, through the same conduit as PSCI. */
+static int sdei_node(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "firmware"));
+	TRY(fdt_begin_node(fdt, "sdei"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,sdei-1.0"));
+	TRY(fdt_property_string(fdt, "method", "hvc"));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 /* libfdt's error space becomes tern's here. */
 static int fdt_errno(int err)
 {
@@ -77,6 +89,8 @@ int arch_guest_dt_nodes(struct vm *vm, void *fdt)
 
 	if (!err)
 		err = psci_node(fdt);
+	if (!err)
+		err = sdei_node(fdt);
 	if (err)
 		return fdt_errno(err);
 	err = vgic_dt_node(vm, fdt);

@@ -272,6 +272,7 @@ enum vcpu_exit arch_vcpu_run(struct vcpu *v)
 			next = GUEST_PREEMPT;
 		if (next != GUEST_RUN)
 			break;
+		arm64_sdei_deliver(v);
 		vgic_flush(v);
 		unsigned int kind = arm64_guest_enter(&v->arch.regs);
 		vgic_sync(v);
@@ -283,7 +284,8 @@ enum vcpu_exit arch_vcpu_run(struct vcpu *v)
 
 bool arch_vcpu_irq_pending(struct vcpu *v)
 {
-	return vgic_irq_pending(v);
+	/* An SDEI event due wakes a vCPU from WFI as an interrupt would. */
+	return vgic_irq_pending(v) || arm64_sdei_pending(v);
 }
 
 uint64_t arch_vcpu_timer_deadline(struct vcpu *v)

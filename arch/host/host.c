@@ -92,6 +92,15 @@ void arch_vm_reset(struct vm *vm)
 {
 }
 
+void arch_event_return(struct vcpu *v, bool resume, uint64_t resume_addr)
+{
+}
+
+uint64_t arch_event_saved_reg(const struct vcpu *v, unsigned int n)
+{
+	return 0;
+}
+
 bool arch_vm_starts_all_vcpus(const struct vm *vm)
 {
 	return false;

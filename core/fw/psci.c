@@ -72,8 +72,12 @@ static int64_t psci_cpu_on(struct vcpu *v, struct fw_call *c, bool is64)
 		return PSCI_INVALID_ADDRESS;
 	if (!atomic_compare_exchange_strong(&t->power, &expected, VCPU_ON_PENDING))
 		return expected == VCPU_ON_PENDING ? PSCI_ON_PENDING : PSCI_ALREADY_ON;
-	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe. */
+	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe.
+	 * A PE that powers on has its private events reset and masked. */
 	arch_vcpu_reset(t, entry, ctx);
+	spin_lock(&t->events.lock);
+	ev_vcpu_init(&t->events);
+	spin_unlock(&t->events.lock);
 	vcpu_wake(t);
 	return PSCI_SUCCESS;
 }

@@ -138,6 +138,13 @@ bool arch_vm_starts_all_vcpus(const struct vm *vm);
  * (x0 / a1) as the boot protocol or PSCI CPU_ON / HSM start says: EL1h or
  * VS-mode, MMU off, interrupts masked. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+/* Firmware events (SDEI / SSE, core/event.c): the handler that runs on v
+ * returns, to the context it interrupted (resume false) or, for SDEI's
+ * COMPLETE_AND_RESUME, to resume_addr as if an IRQ had been taken there;
+ * the call's results then must not overwrite the restored registers. And a
+ * general register of the interrupted context (SDEI EVENT_CONTEXT). */
+void arch_event_return(struct vcpu *v, bool resume, uint64_t resume_addr);
+uint64_t arch_event_saved_reg(const struct vcpu *v, unsigned int n);
 /* Run the vCPU on this physical CPU until the scheduler must act. Exits
  * that can be handled in place (firmware calls, MMIO, system registers)
  * are, without returning. */

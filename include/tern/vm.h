@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <arch/vcpu.h>
+#include <tern/event.h>
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/pgtable.h>
@@ -49,6 +50,7 @@ struct vcpu {
 	struct pcpu *home;        /* the physical CPU that runs it */
 	struct pcpu *running_on;  /* where it runs right now, NULL when not in the guest */
 	uint64_t exits[64];       /* exit counts by arch cause (ESR EC / scause), for reports */
+	struct ev_vcpu events;    /* its firmware events (SDEI / SSE), under events.lock */
 	struct arch_vcpu arch;
 };
 

@@ -30,8 +30,12 @@ static long hsm_start(struct vcpu *v, uint64_t hart, uint64_t entry, uint64_t op
 		return SBI_ERR_INVALID_ADDRESS;
 	if (!atomic_compare_exchange_strong(&t->power, &expected, VCPU_ON_PENDING))
 		return SBI_ERR_ALREADY_AVAILABLE;
-	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe. */
+	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe.
+	 * A hart that starts has its events reset and masked. */
 	arch_vcpu_reset(t, entry, opaque);
+	spin_lock(&t->events.lock);
+	ev_vcpu_init(&t->events);
+	spin_unlock(&t->events.lock);
 	vcpu_wake(t);
 	return SBI_SUCCESS;
 }

@@ -84,12 +84,20 @@ struct arm64_fpsimd_state {
 	uint64_t fpcr;
 } __attribute__((aligned(16)));
 
+/* What an SDEI handler interrupted (sdei_deliver.c). */
+struct arm64_sdei_ctx {
+	uint64_t x[18];
+	uint64_t pc;
+	uint64_t pstate;
+};
+
 struct arch_vcpu {
 	struct arm64_guest_regs regs;
 	uint64_t sys[GSR_COUNT];
 	struct arm64_pmu_state pmu;
 	struct arm64_fpsimd_state fp;
 	struct arm64_debug_state debug;
+	struct arm64_sdei_ctx sdei;
 	bool fp_loaded;   /* fp is live in this physical CPU's registers */
 	bool reset_done;  /* arch_vcpu_reset ran during the current exit */
 	uint64_t hcr;     /* HCR_EL2 while this vCPU runs */

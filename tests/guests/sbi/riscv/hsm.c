@@ -230,27 +230,38 @@ static void check_start_stop(void)
 	check_stopped(what);
 }
 
+/*
+ * The hart suspends, is seen SUSPENDED and is woken by an IPI. OpenSBI 1.1
+ * implements both default suspend types as a single WFI, which may return
+ * early (a WFI may always, and a stale M-mode IPI makes it): a hart that
+ * resumed before it was seen SUSPENDED is reported, not failed, as the
+ * specification lets "an interrupt or platform specific hardware event"
+ * end a suspend.
+ */
 static void check_suspend(enum hsm_mode m, const char *what)
 {
-	bool suspended;
-	long e;
+	long st = SBI_ERR_FAILED, e;
 
 	if (!start_other(m, what))
 		return;
 	report(wait_until(LOAD(ctx.suspending), TIMEOUT_MS), "%s: hart %lu calls hart_suspend",
 	       what, env.other);
 	check_entry(0, what);
-	suspended = wait_until(hart_status(env.other) == SBI_HSM_STATE_SUSPENDED ||
-				       LOAD(ctx.returned),
-			       TIMEOUT_MS);
-	e = hart_status(env.other);
-	report(suspended && e == SBI_HSM_STATE_SUSPENDED,
-	       "%s: hart_get_status(%lu) = %ld (expected SUSPENDED)", what, env.other, e);
-	/* It must stay asleep until woken. */
-	report(!wait_until(LOAD(ctx.done), 50) && hart_status(env.other) == SBI_HSM_STATE_SUSPENDED,
-	       "%s: still SUSPENDED 50 ms later", what);
-	e = send_ipi_to(env.other);
-	report(e == SBI_SUCCESS, "%s: send_ipi(%lu) to wake it = %ld", what, env.other, e);
+	wait_until((st = hart_status(env.other)) == SBI_HSM_STATE_SUSPENDED || LOAD(ctx.done),
+		   TIMEOUT_MS);
+	if (st == SBI_HSM_STATE_SUSPENDED) {
+		report(true, "%s: hart_get_status(%lu) = %ld (expected SUSPENDED)", what, env.other,
+		       st);
+		e = send_ipi_to(env.other);
+		report(e == SBI_SUCCESS, "%s: send_ipi(%lu) to wake it = %ld (expected SUCCESS)",
+		       what, env.other, e);
+	} else if (LOAD(ctx.done)) {
+		report_info("%s: hart %lu resumed before it was seen SUSPENDED (status %ld)", what,
+			    env.other, st);
+	} else {
+		report(false, "%s: hart_get_status(%lu) = %ld (expected SUSPENDED)", what, env.other,
+		       st);
+	}
 	report(wait_until(LOAD(ctx.done), TIMEOUT_MS), "%s: hart %lu woke and went on", what,
 	       env.other);
 	if (m == HSM_SUSPEND_RET) {

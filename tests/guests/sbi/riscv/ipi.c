@@ -16,30 +16,53 @@ static bool ssip(void)
 	return csr_read(sip) & SIP_SSIP;
 }
 
-static volatile bool receiver_ready, receiver_stop;
+static volatile bool receiver_ready, receiver_stop, receiver_spin, receiver_spinning;
 /* The receiver runs from check_ipi() to the end of check_rfence(). */
 static bool receiver_up;
 
-/* The second hart: takes supervisor software interrupts until told to stop
- * (a flag and one more IPI). Returning stops the hart (HART_STOP). */
+/*
+ * The second hart: takes supervisor software interrupts until told to stop.
+ * Returning stops the hart (HART_STOP).
+ *
+ * It waits with wait_until() and sstatus.SIE clear, and takes what woke it
+ * by opening sstatus.SIE for a moment after: an interrupt taken between
+ * wait_until()'s arming of its timer and its WFI would leave the WFI
+ * nothing to wake for. While remote fences are sent to it, it spins with
+ * interrupts open instead: OpenSBI has the caller of a remote fence spin
+ * in M-mode until the target has run its part, and under QEMU -icount (one
+ * thread, vCPUs in turn) a target halted in WFI is then never woken.
+ */
 static void receiver(void *arg)
 {
 	csr_clear(sip, SIP_SSIP);
 	csr_set(sie, SIP_SSIP);
-	local_irq_enable();
 	receiver_ready = true;
 	cpu_wake_all();
-	/*
-	 * Not a bare WFI loop: wait_until() keeps a short timer deadline
-	 * armed (its interrupts are taken and counted too). Under QEMU
-	 * -icount a timer deadline is what ends a vCPU's time slice, and
-	 * remote fences keep the caller spinning in OpenSBI until this hart
-	 * has run: with no deadline anywhere, each hand-over takes seconds.
-	 */
-	while (!receiver_stop)
-		wait_until(receiver_stop, 1000);
-	local_irq_disable();
+	while (!receiver_stop) {
+		if (receiver_spin) {
+			receiver_spinning = true;
+			local_irq_enable();
+			while (receiver_spin && !receiver_stop)
+				__asm__ volatile("" ::: "memory");
+			local_irq_disable();
+			receiver_spinning = false;
+		} else {
+			wait_until(receiver_stop || receiver_spin || (csr_read(sip) & SIP_SSIP),
+				   1000);
+			local_irq_enable();
+			local_irq_disable();
+		}
+	}
 	csr_clear(sie, SIP_SSIP);
+}
+
+void ipi_receiver_spin(bool on)
+{
+	receiver_spin = on;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!wait_until(receiver_spinning == on, TIMEOUT_MS))
+		report(false, "IPI receiver (hart %lu) did not %s spinning", env.other,
+		       on ? "start" : "stop");
 }
 
 bool ipi_receiver_start(void)
@@ -48,6 +71,8 @@ bool ipi_receiver_start(void)
 
 	receiver_ready = false;
 	receiver_stop = false;
+	receiver_spin = false;
+	receiver_spinning = false;
 	r = cpu_start(env.other_cpu, receiver, NULL);
 	if (r != SBI_SUCCESS) {
 		report(false, "hart_start(%lu) for the IPI receiver = %ld (expected SUCCESS)",
@@ -236,6 +261,8 @@ void check_rfence(void)
 	long r;
 
 	report_prefix_push("rfence");
+	if (receiver_up)
+		ipi_receiver_spin(true);
 	for (unsigned int i = 0; i < ARRAY_SIZE(fences); i++) {
 		const struct fence *f = &fences[i];
 		long want = fence_expect(f);

@@ -167,8 +167,10 @@ void check_legacy(void)
 	check_console();
 	check_ipi_self();
 	receiver = env.other_cpu >= 0 && env.other < 64 && ipi_receiver_start();
-	if (receiver)
+	if (receiver) {
 		check_ipi_other();
+		ipi_receiver_spin(true);
+	}
 	check_fences();
 	if (receiver)
 		ipi_receiver_stop();

@@ -151,5 +151,8 @@ void check_srst(void);
  * IPI and RFENCE checks run; stops it again. */
 bool ipi_receiver_start(void);
 void ipi_receiver_stop(void);
+/* While remote fences target it, the receiver spins instead of waiting
+ * (see ipi.c). */
+void ipi_receiver_spin(bool on);
 
 #endif
