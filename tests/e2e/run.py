@@ -248,10 +248,13 @@ def run_qemu(test, streamer):
     ended = None
     pending = list(test.send)
     sent_at = 0  # the next send pattern is looked for after the last match
-    # until counts only once every expect has appeared, after the last one:
-    # a test can then wait for the second of two identical lines (a reboot).
+    # until counts only once every expect has appeared, from the line of
+    # the last one on: a test can then wait for what follows the second of
+    # two identical lines (a reboot), and an until on the last expected
+    # line itself still ends the run.
     expects = list(test.expect)
     expect_at = 0
+    until_from = 0
     fd = proc.stdout.fileno()
     try:
         while ended is None:
@@ -290,8 +293,9 @@ def run_qemu(test, streamer):
                 if not m:
                     break
                 expect_at = m.end()
+                until_from = text.rfind("\n", 0, m.start()) + 1
                 expects.pop(0)
-            if test.until and not expects and test.until.search(text, max(start, expect_at)):
+            if test.until and not expects and test.until.search(text, max(start, until_from)):
                 ended = "until"
     finally:
         if ended != "exited":
