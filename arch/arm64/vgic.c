@@ -17,6 +17,7 @@
 #include <tern/compiler.h>
 #include <tern/cpu.h>
 #include <tern/errno.h>
+#include <tern/printk.h>
 #include <tern/vm.h>
 
 _Static_assert(VM_MAX_VCPUS <= VGIC_MAX_VCPUS, "vGIC state sized for fewer vCPUs than a VM has");
@@ -88,8 +89,11 @@ void vgic_vcpu_init(struct vcpu *v)
 	spin_unlock(&d->lock);
 	/* GICV goes into stage 2 once the VM's tables exist (they do when its
 	 * vCPUs are made, not yet at vgic_vm_init). */
-	if (d->version == 2 && v->id == 0)
-		vgic_v2_map_cpuif(v->vm);
+	if (d->version == 2 && v->id == 0 && vgic_v2_map_cpuif(v->vm) != 0)
+		/* The guest then gets aborts on its GICC accesses, as on a
+		 * board without one; tern carries on. */
+		pr_err("%s: the GIC CPU interface cannot be mapped for the guest (no memory "
+		       "for stage-2 tables)\n", v->vm->name);
 }
 
 void vgic_vcpu_reset(struct vcpu *v)

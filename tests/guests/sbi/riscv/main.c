@@ -146,12 +146,14 @@ static void find_env(void)
 
 	env.spec_major = ((unsigned long)r.value >> 24) & 0x7f;
 	env.spec_minor = (unsigned long)r.value & 0xffffff;
+	env.impl_id = (unsigned long)sbi_call0(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID).value;
 	env.self = this_cpu_hwid();
 	env.other_cpu = -1;
 	for (int i = 0; i < cpu_count(); i++) {
 		if (cpu_hwid(i) > max)
 			max = cpu_hwid(i);
-		if (i != boot_cpu() && env.other_cpu < 0)
+		/* irqs counts per hart id, up to MAX_HARTS. */
+		if (i != boot_cpu() && env.other_cpu < 0 && cpu_hwid(i) < MAX_HARTS)
 			env.other_cpu = i;
 	}
 	env.other = env.other_cpu >= 0 ? cpu_hwid(env.other_cpu) : ~0ul;

@@ -112,7 +112,12 @@ struct sbi_env {
 	unsigned long other; /* its hart id */
 	unsigned long absent; /* a hart id the DT does not list */
 	bool has_h; /* the DT's riscv,isa names the H extension */
+	unsigned long impl_id; /* BASE get_impl_id: 1 OpenSBI, 0x7465726e tern */
 };
+
+/* tern's implementation ID (docs/guest-abi/sbi.md): the guest then runs in
+ * VS-mode, where some of QEMU 7.2's CSR views differ (see time.c). */
+#define SBI_IMPL_TERN 0x7465726eUL
 extern struct sbi_env env;
 
 bool sbi_probe(unsigned long ext);
