@@ -5,6 +5,7 @@
  */
 #include <tern/arch.h>
 #include <tern/cpu.h>
+#include <tern/page_alloc.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vm.h>
@@ -59,6 +60,15 @@ noreturn void vms_secondary_enter(void)
 
 noreturn void vms_all_stopped(void)
 {
+	/* What tern needed: its own peak, and each VM's beyond its RAM (its
+	 * stage-2 tables), from the page allocator's accounts (make bench). */
+	pr_info("tern: peak memory: tern %llu KiB\n", (unsigned long long)(tern_account.peak >> 10));
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		uint64_t extra = vms[i].acct.peak > vms[i].ram_size ? vms[i].acct.peak - vms[i].ram_size : 0;
+
+		pr_info("tern: peak memory: %s %llu KiB beyond its RAM\n", vms[i].name,
+			(unsigned long long)(extra >> 10));
+	}
 	pr_info("tern: every VM has stopped; powering off\n");
 	arch_system_off();
 }
