@@ -3,6 +3,7 @@
 #   make [ARCH=arm64|riscv] [PLATFORM=qemu-virt] [O=dir]   build tern.bin
 #   make run | debug | gdb                                   run it on QEMU
 #   make test                                                every test
+#   make bench                                               benchmarks
 #   make defconfig | menuconfig | savedefconfig              configuration
 #   make deps                                                Debian packages
 #
@@ -49,17 +50,17 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 NM := $(CROSS_COMPILE)nm
 
 .DEFAULT_GOAL := all
-.PHONY: all run debug gdb test unit e2e guests deps check-cc defconfig \
+.PHONY: all run debug gdb test unit e2e bench guests deps check-cc defconfig \
 	menuconfig savedefconfig olddefconfig clean distclean help libfdt linux-guests \
 	linux-guests-arm64 linux-guests-riscv
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # The configuration decides what is built (drivers-$(CONFIG_...)), so it is
 # read for every goal except those that never build tern itself. A missing
 # .config is made from the platform's defconfig (the rule below).
-NO_CONFIG_TARGETS := deps clean distclean help test unit e2e libfdt gdb linux-guests \
+NO_CONFIG_TARGETS := deps clean distclean help test unit e2e bench libfdt gdb linux-guests \
 	linux-guests-arm64 linux-guests-riscv
 ifneq ($(filter-out $(NO_CONFIG_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(ARCH),host)
@@ -238,6 +239,15 @@ e2e: deps
 	@tests/e2e/make-dtbs.sh build/e2e/dtb
 	@$(MAKE) --no-print-directory linux-guests
 	@$(PYTHON) tests/e2e/run.py $(E2E_ARGS)
+
+# --- benchmarks: instructions per operation under QEMU -icount (docs/bench.md)
+# Both arches unless ARCH= is given on the command line.
+BENCH_ARCHES := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64 riscv)
+bench: deps
+	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests
+	@$(MAKE) --no-print-directory ARCH=riscv O=build/riscv all guests
+	@$(MAKE) --no-print-directory linux-guests
+	@scripts/bench.sh $(BENCH_ARCHES)
 
 # --- Linux guests: built from Debian's packages, cached outside the checkout --
 # build/linux/<arch> links to the cache so tests can name repository paths.
