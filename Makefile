@@ -55,7 +55,7 @@ NM := $(CROSS_COMPILE)nm
 	linux-guests-arm64 linux-guests-riscv
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # The configuration decides what is built (drivers-$(CONFIG_...)), so it is
 # read for every goal except those that never build tern itself. A missing

@@ -17,6 +17,7 @@
 
 #include <arch/vplic_model.h>
 #include <tern/pgtable.h>
+#include <tern/event.h>
 #include <tern/spinlock.h>
 #include <tern/types.h>
 
@@ -71,6 +72,24 @@ struct riscv_fence_req {
 	uint64_t vma_start, vma_size, vma_asid;
 };
 
+/* SBI SSE (arch/riscv/vsbi/sse.c, sse_deliver.c): the attributes of each
+ * event that the event core does not keep, and the guest's interrupted
+ * context as the spec's INTERRUPTED_* attributes hold it. tern runs one
+ * handler at a time; `active` is the event whose handler runs (valid while
+ * events.running >= 0). Under events.lock. */
+struct riscv_sse_event {
+	uint32_t priority;
+	uint64_t config;        /* bit 0: one-shot */
+	uint64_t sepc;          /* INTERRUPTED_SEPC: the guest's vsepc */
+	uint64_t flags;         /* INTERRUPTED_FLAGS: bit 0 SPP, bit 1 SPIE of vsstatus */
+	uint64_t a6, a7;        /* INTERRUPTED_A6 / A7 */
+};
+
+struct riscv_sse {
+	struct riscv_sse_event ev[EV_COUNT];
+	unsigned int active;
+};
+
 struct arch_vcpu {
 	struct riscv_guest_regs regs;
 	uint64_t csr[GCSR_COUNT];
@@ -88,6 +107,7 @@ struct arch_vcpu {
 	bool suspend_nonret;
 	uint64_t resume_addr, resume_opaque;
 	bool hsm_suspended;
+	struct riscv_sse sse;
 };
 
 /* The guest's interrupt controller: one PLIC, one S-mode context per vCPU. */

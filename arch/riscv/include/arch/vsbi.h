@@ -19,6 +19,7 @@ struct vcpu;
 #define VSBI_EXT_HSM 0x48534d
 #define VSBI_EXT_SRST 0x53525354
 #define VSBI_EXT_DBCN 0x4442434e
+#define VSBI_EXT_SSE 0x535345 /* SBI v3.0 */
 
 /* BASE: v2.0, and an implementation ID of tern's own ("tern" in ASCII:
  * not among the IDs the specification has handed out). */
@@ -43,5 +44,19 @@ void vsbi_fence_vma_req(struct riscv_fence_req *req, unsigned long start, unsign
  * what was typed for the VM. */
 void vsbi_console_write(struct vcpu *v, const char *buf, size_t len);
 long vsbi_console_getchar(struct vcpu *v);
+
+/* SSE (vsbi/sse.c, sse_deliver.c). The event IDs tern offers: the spec's
+ * software-injected local event, and tern's async page-fault notice in the
+ * platform-specific local range 0xffff4000-0xffff7fff. */
+#define VSBI_SSE_EVENT_SOFTWARE 0xffff0000u
+#define VSBI_SSE_EVENT_ASYNC_PF 0xffff4000u
+extern const uint32_t vsbi_sse_event_ids[EV_COUNT];
+/* Before an entry of the loaded vCPU v: enter the handler of the event due,
+ * if any. Whether an event is due (to wake a blocked vCPU). */
+void riscv_sse_deliver(struct vcpu *v);
+bool riscv_sse_pending(struct vcpu *v);
+/* The event with the highest SSE priority among those due (ev_next() >= 0
+ * said one is); events.lock held. */
+unsigned int riscv_sse_pick(const struct vcpu *v);
 
 #endif
