@@ -138,9 +138,19 @@ static int64_t sdei_dispatch(struct vcpu *v, struct fw_call *call)
 {
 	struct ev_vcpu *c = &v->events;
 	uint32_t fn = (uint32_t)call->id & 0xff;
-	uint64_t a0 = call->arg[0];
+	uint64_t a0;
 	int idx = -1;
 	int64_t r;
+
+	/* Function IDs of the range that SDEI 1.1 does not define. */
+	if (fn < FN_VERSION || fn > FN_SHARED_RESET)
+		return SDEI_NOT_SUPPORTED;
+	/* An SMC32 call passes 32-bit values: the upper halves are not the
+	 * caller's to give (SMCCC 1.1, section 3.1), as for PSCI. */
+	if (!((uint32_t)call->id & SMCCC_CONV_64))
+		for (int i = 0; i < 6; i++)
+			call->arg[i] = (uint32_t)call->arg[i];
+	a0 = call->arg[0];
 
 	switch (fn) {
 	case FN_VERSION:
