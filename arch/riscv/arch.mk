@@ -41,4 +41,6 @@ arch-$(CONFIG_ARCH_HAS_GUESTS) += \
 	arch/riscv/vsbi/rfence.c \
 	arch/riscv/vsbi/hsm.c \
 	arch/riscv/vsbi/srst.c \
-	arch/riscv/vsbi/dbcn.c
+	arch/riscv/vsbi/dbcn.c \
+	arch/riscv/vsbi/sse.c \
+	arch/riscv/sse_deliver.c

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <arch/csr.h>
 #include <arch/guest.h>
+#include <arch/vsbi.h>
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/vm.h>
@@ -170,6 +171,10 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	a->hsm_suspended = false;
 	a->suspend_nonret = false;
 	a->reset_done = true;
+	/* SSE attributes start over with the events (boot, hart start); a
+	 * non-retentive suspend (loaded) keeps its registrations. */
+	if (!loaded)
+		memset(&a->sse, 0, sizeof(a->sse));
 	if (loaded) {
 		/* Resetting itself (a non-retentive suspend): the hardware
 		 * holds what it resumes with. */
@@ -295,6 +300,8 @@ static void prepare_entry(struct vcpu *v)
 	uint64_t clear = atomic_exchange(&a->hvip_clear, 0);
 	uint64_t now = arch_counter(), deadline = riscv_slice_deadline();
 
+	/* An SSE event due preempts whatever the guest would run next. */
+	riscv_sse_deliver(v);
 	if (clear)
 		csr_clear(hvip, clear);
 	if (set)
@@ -364,6 +371,8 @@ bool arch_vcpu_irq_pending(struct vcpu *v)
 	uint64_t pending = a->csr[GCSR_hvip] | atomic_load(&a->hvip_set);
 	uint64_t now = arch_counter();
 
+	if (riscv_sse_pending(v))
+		return true; /* an SSE event is due: it wakes the vCPU */
 	if (v->vm->arch.sstc ? a->vstimecmp <= now : a->sbi_timer <= now)
 		pending |= HVIP_VSTIP;
 	if (riscv_vplic_pending(v))
