@@ -101,9 +101,37 @@ noreturn void arch_cpu_halt(void)
  * guests' vCPUs on any of them. The DT is checked rather than the hart
  * because it covers harts that are not running yet.
  */
+/* The firmware calls tern itself depends on: its timer, IPIs to kick
+ * harts, HSM to start them. */
+static const struct {
+	unsigned long ext;
+	const char *name;
+} firmware_needs[] = {
+	{ SBI_EXT_TIME, "TIME" },
+	{ SBI_EXT_IPI, "IPI" },
+	{ SBI_EXT_HSM, "HSM" },
+};
+
 const char *arch_check_host(const struct platform *p)
 {
 	static char why[256];
+	unsigned long version = sbi_spec_version();
+
+	if (version < 0x2) {
+		tern_snprintf(why, sizeof(why),
+			      "the firmware implements only SBI v0.1: tern needs SBI v0.2 or later "
+			      "with the TIME, IPI and HSM extensions (OpenSBI has them)");
+		return why;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(firmware_needs); i++) {
+		if (!sbi_probe_extension(firmware_needs[i].ext)) {
+			tern_snprintf(why, sizeof(why),
+				      "the firmware (SBI v%lu.%lu) has no SBI %s extension, which tern "
+				      "needs: use OpenSBI v0.9 or later",
+				      version >> 24, version & 0xffffff, firmware_needs[i].name);
+			return why;
+		}
+	}
 
 	for (unsigned int i = 0; i < p->nr_cpus; i++) {
 		const struct plat_cpu *c = &p->cpus[i];

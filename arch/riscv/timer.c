@@ -17,7 +17,6 @@
 #include <tern/vm_boot.h>
 
 #define CSR_STIMECMP 0x14d
-#define SBI_EXT_TIME 0x54494d45
 
 static bool host_sstc;
 static bool host_sstc_probed;

@@ -7,6 +7,7 @@
 
 /* Extension IDs (SBI spec v2.0). */
 #define SBI_EXT_BASE 0x10
+#define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI 0x735049
 #define SBI_EXT_HSM 0x48534D
 #define SBI_EXT_SRST 0x53525354
