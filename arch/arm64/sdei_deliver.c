@@ -24,6 +24,8 @@ void arm64_sdei_deliver(struct vcpu *v)
 	const struct ev_event *e;
 	int idx;
 
+	if (!ev_maybe_due(c))
+		return;
 	spin_lock(&c->lock);
 	idx = ev_next(c);
 	if (idx < 0) {
@@ -49,6 +51,8 @@ bool arm64_sdei_pending(struct vcpu *v)
 {
 	bool due;
 
+	if (!ev_maybe_due(&v->events))
+		return false;
 	spin_lock(&v->events.lock);
 	due = ev_next(&v->events) >= 0;
 	spin_unlock(&v->events.lock);

@@ -44,6 +44,8 @@ void riscv_sse_deliver(struct vcpu *v)
 	unsigned int idx;
 	uint64_t vs, nvs;
 
+	if (!ev_maybe_due(c))
+		return;
 	spin_lock(&c->lock);
 	if (ev_next(c) < 0) {
 		spin_unlock(&c->lock);
@@ -80,6 +82,8 @@ bool riscv_sse_pending(struct vcpu *v)
 {
 	bool due;
 
+	if (!ev_maybe_due(&v->events))
+		return false;
 	spin_lock(&v->events.lock);
 	due = ev_next(&v->events) >= 0;
 	spin_unlock(&v->events.lock);

@@ -229,6 +229,7 @@ void riscv_vcpu_fence(struct vcpu *t, const struct riscv_fence_req *req)
 		f->vma_size = req->vma_size;
 		f->vma_asid = req->vma_asid;
 	}
+	atomic_store(&t->arch.fence_any, 1);
 	spin_unlock(&t->arch.fence_lock);
 	if (riscv_loaded_vcpu() != t)
 		vcpu_kick(t);
@@ -256,7 +257,10 @@ static void fences_apply(struct vcpu *v)
 {
 	struct riscv_fence_req f;
 
+	if (!atomic_load_explicit(&v->arch.fence_any, memory_order_acquire))
+		return;
 	spin_lock(&v->arch.fence_lock);
+	atomic_store(&v->arch.fence_any, 0);
 	f = v->arch.fence;
 	memset(&v->arch.fence, 0, sizeof(v->arch.fence));
 	spin_unlock(&v->arch.fence_lock);

@@ -85,6 +85,20 @@ enum ev_result ev_raise(struct ev_vcpu *c, unsigned int idx);
 /* The event to deliver now, or -1: unmasked, no handler running, and the
  * lowest-numbered enabled event with something pending. */
 int ev_next(const struct ev_vcpu *c);
+/* Without the lock, on every guest entry: false when nothing can be due
+ * (masked, a handler running, nothing raised), so the common case takes no
+ * lock. A raise racing with it kicks the vCPU, which looks again. */
+static inline bool ev_maybe_due(const struct ev_vcpu *c)
+{
+	if (__atomic_load_n(&c->masked, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&c->running, __ATOMIC_RELAXED) >= 0)
+		return false;
+	for (unsigned int i = 0; i < EV_COUNT; i++)
+		if (__atomic_load_n(&c->ev[i].pending, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 /* Deliver it: one pending raise consumed, the event running. */
 void ev_begin(struct ev_vcpu *c, unsigned int idx);
 /* The running handler returned: EV_DENIED if none runs. *idx says whose. */

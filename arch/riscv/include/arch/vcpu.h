@@ -103,6 +103,7 @@ struct arch_vcpu {
 	_Atomic uint64_t hvip_set, hvip_clear;
 	spinlock_t fence_lock;
 	struct riscv_fence_req fence;
+	_Atomic unsigned int fence_any; /* fence has a request: checked without the lock */
 	/* HSM suspend: a non-retentive suspend resumes here on wake-up. */
 	bool suspend_nonret;
 	uint64_t resume_addr, resume_opaque;
