@@ -50,12 +50,28 @@ static bool vcpu_runnable(struct vcpu *v, uint64_t now)
 	if (!vm_running(v) || atomic_load(&v->power) == VCPU_OFF)
 		return false;
 	if (v->blocked) {
+		uint64_t d = arch_vcpu_timer_deadline(v);
+
+		/* A deadline wakes the vCPU once: if its interrupt then cannot
+		 * be taken (disabled, masked by priority), the vCPU waits in
+		 * WFI again and only a real interrupt may wake it, or it would
+		 * spin through WFI. */
 		if (!atomic_exchange(&v->wake, false) && !arch_vcpu_irq_pending(v) &&
-		    now < arch_vcpu_timer_deadline(v))
+		    (now < d || d == v->timer_woken))
 			return false;
+		if (now >= d)
+			v->timer_woken = d;
 		v->blocked = false;
 	}
 	return true;
+}
+
+/* The deadline a blocked vCPU still waits for, UINT64_MAX if none. */
+static uint64_t wake_deadline(struct vcpu *v)
+{
+	uint64_t d = arch_vcpu_timer_deadline(v);
+
+	return d == v->timer_woken ? UINT64_MAX : d;
 }
 
 /*
@@ -137,7 +153,7 @@ noreturn void sched_run(void)
 				pick = v;
 				rq->next = (i + 1) % rq->nr;
 			} else if (v->blocked) {
-				uint64_t d = arch_vcpu_timer_deadline(v);
+				uint64_t d = wake_deadline(v);
 				deadline = d < deadline ? d : deadline;
 			}
 		}

@@ -47,6 +47,7 @@ struct vcpu {
 	atomic_uint wake;         /* an interrupt or event arrived while it was blocked */
 	atomic_uint kick;         /* asked to leave the guest (PREEMPT) at its next chance */
 	bool blocked;             /* waiting for an interrupt (WFI, suspend); home CPU only */
+	uint64_t timer_woken;     /* the timer deadline that last woke it (home CPU only) */
 	struct pcpu *home;        /* the physical CPU that runs it */
 	struct pcpu *running_on;  /* where it runs right now, NULL when not in the guest */
 	uint64_t exits[64];       /* exit counts by arch cause (ESR EC / scause), for reports */
