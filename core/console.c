@@ -1,7 +1,9 @@
 /* The console: the UART named by /chosen/stdout-path, or firmware output;
  * input from that UART's receive interrupt, handed to one consumer. */
+#include <stdatomic.h>
 #include <tern/arch.h>
 #include <tern/console.h>
+#include <tern/spinlock.h>
 #include <tern/errno.h>
 #include <tern/printk.h>
 #include <tern/sections.h>
@@ -58,30 +60,96 @@ int console_getc(void)
 	return uart ? uart->getc(uart_va, &uart_info) : -1;
 }
 
-/* The UART's receive interrupt: drain its FIFO, delivering in chunks. */
-static void console_rx_irq(void *ctx)
+/* The consumer's free space, and whether input waits in the UART with its
+ * interrupt masked because the consumer was full (backpressure: a guest's
+ * UART FIFO that overflows would lose what is typed or pasted). The UART is
+ * drained from its interrupt and, on resume, from whichever CPU made room:
+ * rx_lock keeps the characters in order. */
+static size_t (*rx_room)(void);
+static atomic_bool rx_paused;
+static spinlock_t rx_lock = SPINLOCK_INIT;
+
+static size_t room_now(void)
 {
-	char buf[32];
-	size_t n = 0;
+	size_t r = rx_room ? rx_room() : RX_MAX_PER_IRQ;
 
-	if (uart->ack_rx_irq)
-		uart->ack_rx_irq(uart_va, &uart_info);
-	for (unsigned int i = 0; i < RX_MAX_PER_IRQ; i++) {
-		int c = uart->getc(uart_va, &uart_info);
-
-		if (c < 0)
-			break;
-		buf[n++] = (char)c;
-		if (n == sizeof(buf)) {
-			rx_deliver(buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		rx_deliver(buf, n);
+	return r < RX_MAX_PER_IRQ ? r : RX_MAX_PER_IRQ;
 }
 
-int console_rx_start(void (*deliver)(const char *buf, size_t len))
+/* Move what the UART holds to the consumer, as far as it has room; when it
+ * is full, mask the UART's receive interrupt and leave the rest there. */
+static void rx_drain(void)
+{
+	char buf[32];
+	size_t room = room_now();
+
+	for (unsigned int i = 0; i < RX_MAX_PER_IRQ;) {
+		size_t n = 0;
+		int c = 0;
+
+		if (!room) {
+			if (!uart->disable_rx_irq)
+				return; /* nothing to hold it back with: the UART drops it */
+			atomic_store(&rx_paused, true);
+			uart->disable_rx_irq(uart_va, &uart_info);
+			/* The consumer may have taken some before it could see
+			 * the pause (it only resumes a paused console): look
+			 * again now that the pause is visible. */
+			room = room_now();
+			if (!room)
+				return;
+			atomic_store(&rx_paused, false);
+			uart->enable_rx_irq(uart_va, &uart_info);
+			continue;
+		}
+		while (n < sizeof(buf) && n < room && i < RX_MAX_PER_IRQ) {
+			c = uart->getc(uart_va, &uart_info);
+			if (c < 0)
+				break;
+			buf[n++] = (char)c;
+			i++;
+		}
+		if (n)
+			rx_deliver(buf, n);
+		if (c < 0)
+			return;
+		room = room_now();
+	}
+}
+
+/* The UART's receive interrupt. */
+static void console_rx_irq(void *ctx)
+{
+	spin_lock(&rx_lock);
+	if (uart->ack_rx_irq)
+		uart->ack_rx_irq(uart_va, &uart_info);
+	rx_drain();
+	spin_unlock(&rx_lock);
+}
+
+void console_rx_resume(void)
+{
+	if (!atomic_load(&rx_paused))
+		return;
+	spin_lock(&rx_lock);
+	if (atomic_load(&rx_paused) && room_now()) {
+		atomic_store(&rx_paused, false);
+		/* Drain here rather than wait for the interrupt: a UART that
+		 * raises it only for new input (QEMU's PL011 after an ICR
+		 * write) would never raise it for what it already holds. */
+		rx_drain();
+		if (!atomic_load(&rx_paused)) {
+			uart->enable_rx_irq(uart_va, &uart_info);
+			/* Unmasking may clear a receive status (PL011's ICR) that a
+			 * character arriving since the drain had raised: take it
+			 * now, or it would wait for the next one. */
+			rx_drain();
+		}
+	}
+	spin_unlock(&rx_lock);
+}
+
+int console_rx_start(void (*deliver)(const char *buf, size_t len), size_t (*room)(void))
 {
 	const char *why = NULL;
 	int err = 0;
@@ -99,6 +167,7 @@ int console_rx_start(void (*deliver)(const char *buf, size_t len))
 		return -E_NOTSUP;
 	}
 	/* The consumer is in place before the first interrupt can arrive. */
+	rx_room = room;
 	rx_deliver = deliver;
 	err = arch_host_irq_request(uart_info.irq, uart_info.nr_irq_cells, console_rx_irq, NULL);
 	if (!err)

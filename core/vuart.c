@@ -87,6 +87,9 @@ static int vuart_mmio_read(struct mmio_device *dev, struct vcpu *v, uint64_t off
 	err = u->model.ops->read(&u->model, offset, size, value, &fx);
 	apply_irq(u, &fx);
 	spin_unlock(&u->lock);
+	/* A read may have taken a character: room for input held back. */
+	if (u->vm == atomic_load(&console_vm))
+		console_rx_resume();
 	return err;
 }
 
@@ -109,6 +112,21 @@ static const struct mmio_ops vuart_mmio_ops = {
 	.read = vuart_mmio_read,
 	.write = vuart_mmio_write,
 };
+
+/* Free entries in the console VM's receive FIFO: the console reads no
+ * more than that from the host UART, and holds the rest there. */
+static size_t console_room(void)
+{
+	struct vuart *u = vuart_of(atomic_load(&console_vm));
+	size_t room;
+
+	if (!u)
+		return 0;
+	spin_lock(&u->lock);
+	room = u->model.rx.depth > u->model.rx.count ? u->model.rx.depth - u->model.rx.count : 0;
+	spin_unlock(&u->lock);
+	return room;
+}
 
 static void console_input(const char *buf, size_t len)
 {
@@ -204,7 +222,7 @@ int vuart_create(struct vm *vm, const struct plat_uart *host, const char **why)
 		atomic_store(&console_vm, vm);
 		if (!rx_started) {
 			rx_started = true;
-			console_rx_start(console_input); /* prints why when it cannot */
+			console_rx_start(console_input, console_room); /* prints why when it cannot */
 		}
 	}
 	return 0;
@@ -252,6 +270,8 @@ size_t vuart_take_input(struct vm *vm, uint8_t *buf, size_t len)
 	u->model.ops->receive(&u->model, NULL, 0, &fx);
 	apply_irq(u, &fx);
 	spin_unlock(&u->lock);
+	if (n && vm == atomic_load(&console_vm))
+		console_rx_resume();
 	return n;
 }
 

@@ -86,6 +86,11 @@ static int ns16550_enable_rx_irq(uintptr_t va, const struct plat_uart *u)
 	return 0;
 }
 
+static void ns16550_disable_rx_irq(uintptr_t va, const struct plat_uart *u)
+{
+	reg_write(va, u, UART_IER, 0);
+}
+
 UART_DRIVER(ns16550_driver) = {
 	.kind = UART_NS16550,
 	.name = "ns16550",
@@ -93,4 +98,5 @@ UART_DRIVER(ns16550_driver) = {
 	.putc = ns16550_putc,
 	.getc = ns16550_getc,
 	.enable_rx_irq = ns16550_enable_rx_irq,
+	.disable_rx_irq = ns16550_disable_rx_irq,
 };

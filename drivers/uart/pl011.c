@@ -96,6 +96,12 @@ static int pl011_enable_rx_irq(uintptr_t va, const struct plat_uart *u)
 	return 0;
 }
 
+static void pl011_disable_rx_irq(uintptr_t va, const struct plat_uart *u)
+{
+	(void)u;
+	pl011_write(va, UARTIMSC, pl011_read(va, UARTIMSC) & ~(INT_RX | INT_RT));
+}
+
 /* RX and RT also fall when the FIFO empties, but a character that arrives
  * between this and the end of the drain must raise them again, so they
  * are cleared before draining, never after. Error flags are dropped: the
@@ -113,5 +119,6 @@ UART_DRIVER(pl011_driver) = {
 	.putc = pl011_putc,
 	.getc = pl011_getc,
 	.enable_rx_irq = pl011_enable_rx_irq,
+	.disable_rx_irq = pl011_disable_rx_irq,
 	.ack_rx_irq = pl011_ack_rx_irq,
 };

@@ -19,6 +19,8 @@ struct uart_ops {
 	/* Input by interrupt (NULL if the driver has none): unmask the UART's
 	 * receive interrupts. 0 or a negative E_* code. */
 	int (*enable_rx_irq)(uintptr_t va, const struct plat_uart *u);
+	/* Mask it again, leaving input in the UART (the consumer is full). */
+	void (*disable_rx_irq)(uintptr_t va, const struct plat_uart *u);
 	/* In the receive interrupt, before draining with getc: clear latched
 	 * receive-interrupt state, so a character arriving during the drain
 	 * raises the interrupt again (NULL when draining alone lowers it). */
@@ -44,7 +46,10 @@ bool console_has_uart(void);
  * code (no UART, no interrupt in the DT, a driver without receive interrupts)
  * after printing why input is unavailable.
  */
-int console_rx_start(void (*deliver)(const char *buf, size_t len));
+int console_rx_start(void (*deliver)(const char *buf, size_t len), size_t (*room)(void));
+/* The consumer took input and has room again: input left waiting in the
+ * UART (its interrupt masked while the consumer was full) comes now. */
+void console_rx_resume(void);
 
 /*
  * The lock printk holds while it writes a line (core/printk.c). Hold it

@@ -72,11 +72,20 @@ DOUBLE int arch_guest_dt_irq_cells(const struct vm *vm, uint32_t line, uint32_t 
 	return 3;
 }
 
-DOUBLE int console_rx_start(void (*deliver)(const char *buf, size_t len))
+static size_t (*console_room_fn)(void);
+static unsigned int rx_resumes;
+
+DOUBLE int console_rx_start(void (*deliver)(const char *buf, size_t len), size_t (*room)(void))
 {
 	rx_starts++;
 	console_deliver = deliver;
+	console_room_fn = room;
 	return 0;
+}
+
+DOUBLE void console_rx_resume(void)
+{
+	rx_resumes++;
 }
 
 DOUBLE void console_putc(char c)
@@ -777,7 +786,15 @@ TEST(vuart_create_registers_device_and_routes_console)
 	CHECK(set_irq.vm == &vm && set_irq.line == 1 && set_irq.level);
 	console_deliver("\r", 1);
 	CHECK_EQ(set_irq.calls, 1); /* still high: no call */
+	/* Backpressure: the console reads no more than the FIFO's free room
+	 * from the host UART (32 entries with the FIFO on, 3 taken), and a
+	 * guest read lets input held back in the UART come. */
+	CHECK(console_room_fn != NULL);
+	CHECK_EQ(console_room_fn(), VPL011_FIFO_DEPTH - 3);
+	unsigned int resumes = rx_resumes;
 	CHECK_EQ(bus_read(&vm, 0x9000000 + VPL011_DR, 2), 'l');
+	CHECK(rx_resumes > resumes);
+	CHECK_EQ(console_room_fn(), VPL011_FIFO_DEPTH - 2);
 	CHECK_EQ(bus_read(&vm, 0x9000000 + VPL011_DR, 2), 's');
 	CHECK_EQ(set_irq.calls, 1);
 	CHECK_EQ(bus_read(&vm, 0x9000000 + VPL011_DR, 2), '\r');
