@@ -187,6 +187,16 @@ bool vgic_irq_pending(struct vcpu *v)
 	return pending;
 }
 
+static bool vgic_maybe_live(const struct vgic_dist *d, const struct vgic_cpu *c)
+{
+	if (__atomic_load_n(&c->priv_live, __ATOMIC_RELAXED))
+		return true;
+	for (unsigned int w = 0; w * 32 < d->nr_spis; w++)
+		if (__atomic_load_n(&d->spi_live[w], __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	const struct vgic_hw_ops *ops = hw();
@@ -194,6 +204,15 @@ void vgic_flush(struct vcpu *v)
 	struct vgic_cpu *c = &v->arch.vgic;
 	unsigned int before = c->lr_used, n;
 
+	/* The common exit (a hypercall, an MMIO access) leaves nothing for the
+	 * list registers: skip the lock and the scan. Read without the lock:
+	 * an interrupt made live meanwhile kicks this vCPU, which then exits
+	 * at once and comes back here. */
+	if (before == 0 && !vgic_maybe_live(d, c)) {
+		c->underflow = false;
+		ops->enable(false);
+		return;
+	}
 	spin_lock(&d->lock);
 	n = vgic_model_flush(d, c, gic_info.nr_lrs);
 	spin_unlock(&d->lock);
