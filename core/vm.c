@@ -124,9 +124,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
 	};
 	vm->s2_ops = ops_template;
 	vm->s2_ops.ctx = vm;
+	/* Guest RAM is populated on first touch (vm_stage2_populate): the
+	 * tables start empty. */
 	err = pt_init(&vm->s2, arch_stage2_format(vm), &vm->s2_ops);
-	if (!err)
-		err = pt_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, PT_RWX);
 	if (err) {
 		*why = "cannot build the VM's stage-2 tables";
 		return err;
@@ -151,6 +151,24 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		sched_assign(&vm->vcpus[i], &pcpus[i % nr_pcpus]);
 	return 0;
+}
+
+int vm_stage2_populate(struct vm *vm, paddr_t ipa)
+{
+	paddr_t page = ALIGN_DOWN(ipa, (paddr_t)PAGE_SIZE);
+	int err = 0;
+
+	if (!guest_ram_contains(vm, ipa, 1))
+		return -E_NOENT;
+	spin_lock(&vm->s2_lock);
+	/* Another vCPU may have mapped it since this one faulted. */
+	if (!pt_lookup(&vm->s2, page, NULL, NULL, NULL)) {
+		err = pt_map(&vm->s2, page, vm->ram_pa + (page - vm->ram_ipa), PAGE_SIZE, PT_RWX);
+		if (!err)
+			vm->s2_populated++;
+	}
+	spin_unlock(&vm->s2_lock);
+	return err;
 }
 
 int vm_reset(struct vm *vm)

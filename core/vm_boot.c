@@ -66,8 +66,9 @@ noreturn void vms_all_stopped(void)
 	for (unsigned int i = 0; i < nr_vms; i++) {
 		uint64_t extra = vms[i].acct.peak > vms[i].ram_size ? vms[i].acct.peak - vms[i].ram_size : 0;
 
-		pr_info("tern: peak memory: %s %llu KiB beyond its RAM\n", vms[i].name,
-			(unsigned long long)(extra >> 10));
+		pr_info("tern: peak memory: %s %llu KiB beyond its RAM; %llu KiB of RAM touched\n",
+			vms[i].name, (unsigned long long)(extra >> 10),
+			(unsigned long long)(vms[i].s2_populated * PAGE_SIZE >> 10));
 	}
 	pr_info("tern: every VM has stopped; powering off\n");
 	arch_system_off();

@@ -108,9 +108,10 @@ static enum guest_next exit_wfx(struct vcpu *v, uint64_t esr)
 /* --- Aborts ---------------------------------------------------------------------- */
 
 /*
- * A data abort at stage 2. Guest RAM is mapped whole, so a translation
- * fault is an access outside it: emulate it on the VM's MMIO bus when the
- * syndrome describes it (ISV), else hand the guest an external abort.
+ * A data abort at stage 2. A translation fault in guest RAM is its first
+ * touch of a page (also by a stage-1 table walk): map it and retry. One
+ * outside RAM is emulated on the VM's MMIO bus when the syndrome describes
+ * it (ISV), else the guest gets an external abort.
  */
 static enum guest_next exit_dabt(struct vcpu *v, uint64_t esr)
 {
@@ -120,11 +121,16 @@ static enum guest_next exit_dabt(struct vcpu *v, uint64_t esr)
 	uint64_t value = 0;
 	paddr_t ipa;
 
-	if (!s2_fault_is_translation(iss) || (iss & DABT_S1PTW))
+	if (!s2_fault_is_translation(iss))
 		goto abort;
 	ipa = s2_fault_ipa(r->hpfar, r->far);
-	if (guest_ram_contains(v->vm, ipa, 1))
-		goto abort; /* cannot happen while RAM is mapped whole */
+	if (guest_ram_contains(v->vm, ipa, 1)) {
+		if (vm_stage2_populate(v->vm, ipa) != 0)
+			goto abort;
+		return GUEST_RUN; /* the access runs again, now mapped */
+	}
+	if (iss & DABT_S1PTW)
+		goto abort; /* the guest's own page tables outside RAM */
 	if (iss & DABT_CM) {
 		/* Cache maintenance by VA on a device: nothing to maintain. */
 		guest_skip_insn(v);
@@ -145,9 +151,16 @@ abort:
 	return GUEST_RUN;
 }
 
-/* An instruction fetch outside guest RAM. */
+/* An instruction fetch that faulted at stage 2: the first fetch from a
+ * page of guest RAM (map it, retry), or one outside RAM (an abort). */
 static enum guest_next exit_iabt(struct vcpu *v, uint64_t esr)
 {
+	struct arm64_guest_regs *r = &v->arch.regs;
+	paddr_t ipa = s2_fault_ipa(r->hpfar, r->far);
+
+	if (s2_fault_is_translation(ESR_ISS(esr)) && guest_ram_contains(v->vm, ipa, 1) &&
+	    vm_stage2_populate(v->vm, ipa) == 0)
+		return GUEST_RUN;
 	guest_inject_iabt(v);
 	return GUEST_RUN;
 }

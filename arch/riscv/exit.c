@@ -68,6 +68,21 @@ static enum guest_next exit_ecall(struct vcpu *v)
 	return of_fw_next(c.next);
 }
 
+/*
+ * A guest-page fault in RAM is the first touch of its page: map it. The
+ * local HFENCE.GVMA drops an invalid entry this hart may have cached (the
+ * spec lets it); another hart that still has one faults once more and
+ * lands here again, finding the page mapped.
+ */
+static bool populate(struct vcpu *v, uint64_t gpa)
+{
+	if (!guest_ram_contains(v->vm, gpa, 1) || vm_stage2_populate(v->vm, gpa) != 0)
+		return false;
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, %1"
+			 : : "r"(gpa >> 2), "r"((unsigned long)v->vm->arch.vmid) : "memory");
+	return true;
+}
+
 /* A guest-page fault outside RAM: a device access, or nothing at all. */
 static enum guest_next exit_guest_page_fault(struct vcpu *v)
 {
@@ -79,6 +94,8 @@ static enum guest_next exit_guest_page_fault(struct vcpu *v)
 	uint32_t insn;
 	unsigned int len;
 
+	if (populate(v, gpa))
+		return GUEST_RUN; /* first touch of a RAM page: mapped, retry */
 	if (riscv_mmio_decode_htinst(r->htinst, &d) != 0) {
 		if (riscv_guest_fetch(v, r->sepc, &insn, &len) != 0 ||
 		    riscv_mmio_decode(insn, &d) != 0)
@@ -101,7 +118,11 @@ fault:
 
 static enum guest_next exit_fetch_fault(struct vcpu *v)
 {
-	riscv_inject_exception(v, EXC_INSN_ACCESS, v->arch.regs.stval);
+	struct riscv_guest_regs *r = &v->arch.regs;
+
+	if (populate(v, (r->htval << 2) | (r->stval & 3)))
+		return GUEST_RUN;
+	riscv_inject_exception(v, EXC_INSN_ACCESS, r->stval);
 	return GUEST_RUN;
 }
 

@@ -67,6 +67,7 @@ struct vm {
 	struct pgtable s2;        /* stage-2 (G-stage) translation */
 	struct pt_mm_ops s2_ops;  /* its tables come from the pool, charged to acct */
 	spinlock_t s2_lock;       /* serialises changes to s2 */
+	uint64_t s2_populated;    /* pages mapped on first touch */
 	struct mmio_bus mmio;
 	struct mem_account acct;  /* host memory this VM uses */
 	uint32_t services;        /* BIT(enum fw_service_id) for each firmware service it has */
@@ -88,6 +89,10 @@ extern unsigned int nr_vms;
  * 0 or a negative E_* code with *why naming the problem.
  */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why);
+/* A guest touched RAM at ipa that stage 2 does not map yet: map its page
+ * (guest RAM is populated on first touch). 0 when it is mapped now (or was
+ * already, by another vCPU); -E_NOENT when ipa is not RAM; -E_NOMEM. */
+int vm_stage2_populate(struct vm *vm, paddr_t ipa);
 /* Put the VM back in its boot state, reloading its images (SYSTEM_RESET). */
 int vm_reset(struct vm *vm);
 /* Ask every vCPU of the VM to leave the guest and stop (SYSTEM_OFF / RESET). */

@@ -6,6 +6,7 @@
  * "native" (no tern: skip what only tern offers), "ipi" / "switch" (run
  * only the two-vCPU op of that name; needs a second CPU).
  */
+#include <libfdt.h>
 #include <string.h>
 
 #include "bench.h"
@@ -64,6 +65,74 @@ static uint64_t calibrate(bool ticks)
 static uint64_t ticks_to_insns(uint64_t t)
 {
 	return t * 1000000000ull / timer_freq();
+}
+
+/* --- stage2_fault ----------------------------------------------------------------- */
+
+#define PAGE 4096UL
+#define TOUCH_PAGES 1001 /* the untimed round plus 1000 samples */
+
+static uintptr_t touch_next, touch_end;
+
+/* The /memory range holding this image, from the device tree. */
+static bool my_ram(uint64_t *base, uint64_t *end)
+{
+	const void *fdt = guest_fdt();
+	uint64_t me = (uintptr_t)&touch_next;
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0), node;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return false;
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg;
+		int len;
+
+		if (!type || strcmp(type, "memory"))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		for (; reg && len >= 4 * (ac + sc); len -= 4 * (ac + sc)) {
+			uint64_t b = 0, s = 0;
+
+			for (int i = 0; i < ac; i++)
+				b = b << 32 | fdt32_to_cpu(*reg++);
+			for (int i = 0; i < sc; i++)
+				s = s << 32 | fdt32_to_cpu(*reg++);
+			if (me >= b && me - b < s) {
+				*base = b;
+				*end = b + s;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The middle of RAM: above the image, its stack and the runtime's data,
+ * below the device tree tern puts in RAM's last 2 MiB. */
+const char *stage2_missing(void)
+{
+	uint64_t base, end;
+
+	if (touch_end)
+		return NULL;
+	if (!my_ram(&base, &end))
+		return "no /memory range holds the guest";
+	touch_next = (uintptr_t)(base + (end - base) / 2);
+	touch_end = touch_next + TOUCH_PAGES * PAGE;
+	if ((uintptr_t)&touch_next >= touch_next || touch_end > end - (2UL << 20)) {
+		touch_end = 0;
+		return "RAM too small for 1001 untouched pages";
+	}
+	return NULL;
+}
+
+void op_stage2_fault(void)
+{
+	if (touch_next >= touch_end)
+		return; /* cannot happen: the region holds every iteration */
+	(void)*(volatile uint64_t *)touch_next;
+	touch_next += PAGE;
 }
 
 static void run(const struct bench_op *op)

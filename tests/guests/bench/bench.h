@@ -33,6 +33,13 @@ struct bench_op {
 	const char *(*missing)(void);
 };
 
+/* stage2_fault: one load from a page of RAM nothing has touched yet (each
+ * call the next page of a region in the middle of RAM). Under tern it is
+ * the first touch of that page (stage 2 populated on demand); natively a
+ * plain load. NULL from stage2_missing when there is no such region. */
+void op_stage2_fault(void);
+const char *stage2_missing(void);
+
 extern const struct bench_op bench_ops[];
 extern const int bench_nr_ops;
 

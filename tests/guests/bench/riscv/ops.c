@@ -234,8 +234,7 @@ const struct bench_op bench_ops[] = {
 	{ .name = "mmio_read", .call = op_mmio_read, .native = true, .missing = need_plic },
 	{ .name = "mmio_write", .call = op_mmio_write, .native = true, .missing = need_plic },
 	{ .name = "virq_timer", .sample = sample_virq_timer, .native = true },
-	{ .name = "stage2_fault",
-	  .unmeasured = "tern maps guest RAM eagerly: no first-touch stage-2 fault to time" },
+	{ .name = "stage2_fault", .call = op_stage2_fault, .native = true, .missing = stage2_missing },
 	{ .name = "ipi", .sample = sample_ipi, .time_clock = true, .native = true, .mode = MODE_IPI },
 	{ .name = "vcpu_switch", .sample = sample_switch, .time_clock = true, .mode = MODE_SWITCH },
 };
