@@ -46,6 +46,25 @@ int guest_write(struct vm *vm, paddr_t ipa, const void *buf, size_t len)
 	return 0;
 }
 
+void vcpu_events_reset(struct vcpu *v)
+{
+	spin_lock(&v->events.lock);
+	ev_vcpu_init(&v->events);
+	spin_unlock(&v->events.lock);
+}
+
+bool vcpu_event_due(struct vcpu *v)
+{
+	bool due;
+
+	if (!ev_maybe_due(&v->events))
+		return false;
+	spin_lock(&v->events.lock);
+	due = ev_next(&v->events) >= 0;
+	spin_unlock(&v->events.lock);
+	return due;
+}
+
 void vcpu_wake(struct vcpu *v)
 {
 	atomic_store(&v->wake, true);

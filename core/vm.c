@@ -73,7 +73,7 @@ static int vm_boot(struct vm *vm, const char **why)
 		struct vcpu *v = &vm->vcpus[i];
 
 		atomic_store(&v->power, VCPU_OFF);
-		ev_vcpu_init(&v->events);
+		vcpu_events_reset(v);
 		atomic_store(&v->wake, false);
 		v->blocked = false;
 	}
@@ -156,19 +156,17 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
 int vm_stage2_populate(struct vm *vm, paddr_t ipa)
 {
 	paddr_t page = ALIGN_DOWN(ipa, (paddr_t)PAGE_SIZE);
-	int err = 0;
+	int err;
 
 	if (!guest_ram_contains(vm, ipa, 1))
 		return -E_NOENT;
 	spin_lock(&vm->s2_lock);
-	/* Another vCPU may have mapped it since this one faulted. */
-	if (!pt_lookup(&vm->s2, page, NULL, NULL, NULL)) {
-		err = pt_map(&vm->s2, page, vm->ram_pa + (page - vm->ram_ipa), PAGE_SIZE, PT_RWX);
-		if (!err)
-			vm->s2_populated++;
-	}
+	err = pt_map(&vm->s2, page, vm->ram_pa + (page - vm->ram_ipa), PAGE_SIZE, PT_RWX);
+	if (!err)
+		vm->s2_populated++;
 	spin_unlock(&vm->s2_lock);
-	return err;
+	/* Mapped already: another vCPU touched it since this one faulted. */
+	return err == -E_EXIST ? 0 : err;
 }
 
 int vm_reset(struct vm *vm)

@@ -47,18 +47,6 @@ void arm64_sdei_deliver(struct vcpu *v)
 	spin_unlock(&c->lock);
 }
 
-bool arm64_sdei_pending(struct vcpu *v)
-{
-	bool due;
-
-	if (!ev_maybe_due(&v->events))
-		return false;
-	spin_lock(&v->events.lock);
-	due = ev_next(&v->events) >= 0;
-	spin_unlock(&v->events.lock);
-	return due;
-}
-
 /*
  * COMPLETE: the interrupted context comes back as it was. COMPLETE_AND_
  * RESUME: the same registers, but as if an IRQ had been taken from that

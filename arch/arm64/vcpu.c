@@ -285,7 +285,7 @@ enum vcpu_exit arch_vcpu_run(struct vcpu *v)
 bool arch_vcpu_irq_pending(struct vcpu *v)
 {
 	/* An SDEI event due wakes a vCPU from WFI as an interrupt would. */
-	return vgic_irq_pending(v) || arm64_sdei_pending(v);
+	return vgic_irq_pending(v) || vcpu_event_due(v);
 }
 
 uint64_t arch_vcpu_timer_deadline(struct vcpu *v)

@@ -78,8 +78,7 @@ static bool populate(struct vcpu *v, uint64_t gpa)
 {
 	if (!guest_ram_contains(v->vm, gpa, 1) || vm_stage2_populate(v->vm, gpa) != 0)
 		return false;
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, %1"
-			 : : "r"(gpa >> 2), "r"((unsigned long)v->vm->arch.vmid) : "memory");
+	hfence_gvma_gpa(gpa >> 2, v->vm->arch.vmid);
 	return true;
 }
 

@@ -83,8 +83,7 @@ uint64_t riscv_hgatp(const struct vm *vm)
  */
 void arch_stage2_flush(struct vm *vm)
 {
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" : : "r"((unsigned long)vm->arch.vmid)
-			 : "memory");
+	hfence_gvma_vmid(vm->arch.vmid);
 	riscv_vmid_flush_all(vm);
 }
 

@@ -101,25 +101,20 @@ static unsigned int sv_prot(pte_t pte)
 	return prot;
 }
 
-const struct pt_format riscv_sv39_format = {
-	.geo = &riscv_sv39_geometry,
-	.table = sv_table,
-	.leaf = sv_leaf,
-	.is_valid = sv_is_valid,
-	.is_table = sv_is_table,
-	.addr = sv_addr,
-	.prot = sv_prot,
-};
+/* Every RISC-V format: the Sv entry encoders, a geometry and a leaf encoder. */
+#define SV_FORMAT(name, geometry, leaf_fn) \
+	const struct pt_format name = { \
+		.geo = &(geometry), \
+		.table = sv_table, \
+		.leaf = (leaf_fn), \
+		.is_valid = sv_is_valid, \
+		.is_table = sv_is_table, \
+		.addr = sv_addr, \
+		.prot = sv_prot, \
+	}
 
-const struct pt_format riscv_sv48_format = {
-	.geo = &riscv_sv48_geometry,
-	.table = sv_table,
-	.leaf = sv_leaf,
-	.is_valid = sv_is_valid,
-	.is_table = sv_is_table,
-	.addr = sv_addr,
-	.prot = sv_prot,
-};
+SV_FORMAT(riscv_sv39_format, riscv_sv39_geometry, sv_leaf);
+SV_FORMAT(riscv_sv48_format, riscv_sv48_geometry, sv_leaf);
 
 /*
  * G-stage (guest physical to host physical) tables: Sv39x4 and Sv48x4,
@@ -151,22 +146,5 @@ static pte_t gstage_leaf(paddr_t pa, unsigned int prot, bool last_level)
 	return pte ? (pte & ~RISCV_PTE_G) | RISCV_PTE_U : 0;
 }
 
-const struct pt_format riscv_sv39x4_format = {
-	.geo = &riscv_sv39x4_geometry,
-	.table = sv_table,
-	.leaf = gstage_leaf,
-	.is_valid = sv_is_valid,
-	.is_table = sv_is_table,
-	.addr = sv_addr,
-	.prot = sv_prot,
-};
-
-const struct pt_format riscv_sv48x4_format = {
-	.geo = &riscv_sv48x4_geometry,
-	.table = sv_table,
-	.leaf = gstage_leaf,
-	.is_valid = sv_is_valid,
-	.is_table = sv_is_table,
-	.addr = sv_addr,
-	.prot = sv_prot,
-};
+SV_FORMAT(riscv_sv39x4_format, riscv_sv39x4_geometry, gstage_leaf);
+SV_FORMAT(riscv_sv48x4_format, riscv_sv48x4_geometry, gstage_leaf);

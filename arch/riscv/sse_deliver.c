@@ -78,18 +78,6 @@ void riscv_sse_deliver(struct vcpu *v)
 	spin_unlock(&c->lock);
 }
 
-bool riscv_sse_pending(struct vcpu *v)
-{
-	bool due;
-
-	if (!ev_maybe_due(&v->events))
-		return false;
-	spin_lock(&v->events.lock);
-	due = ev_next(&v->events) >= 0;
-	spin_unlock(&v->events.lock);
-	return due;
-}
-
 /*
  * COMPLETE (vsbi/sse.c, events.lock held, after ev_complete): back to the
  * interrupted state as the spec's completion steps say: pc = vsepc (or

@@ -56,16 +56,6 @@ struct vcpu *riscv_loaded_vcpu(void)
 #define CSR_SAVE(name) a->csr[GCSR_##name] = csr_read(name);
 #define CSR_RESTORE(name) csr_write(name, a->csr[GCSR_##name]);
 
-static void hfence_vvma_all(void)
-{
-	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" : : : "memory");
-}
-
-static void hfence_gvma_vmid(unsigned long vmid)
-{
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" : : "r"(vmid) : "memory");
-}
-
 static void vcpu_load(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
@@ -244,11 +234,9 @@ static void hfence_vvma_range(const struct riscv_fence_req *f)
 		uint64_t va = f->vma_start + off;
 
 		if (f->vma_has_asid)
-			__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, %1"
-					 : : "r"(va), "r"(f->vma_asid) : "memory");
+			hfence_vvma_va_asid(va, f->vma_asid);
 		else
-			__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0"
-					 : : "r"(va) : "memory");
+			hfence_vvma_va(va);
 	}
 }
 
@@ -271,8 +259,7 @@ static void fences_apply(struct vcpu *v)
 	} else if (f.vma_pending) {
 		if (f.vma_size / 4096 > FENCE_PAGES_MAX) {
 			if (f.vma_has_asid)
-				__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, %0"
-						 : : "r"(f.vma_asid) : "memory");
+				hfence_vvma_asid(f.vma_asid);
 			else
 				hfence_vvma_all();
 		} else {
@@ -379,7 +366,7 @@ bool arch_vcpu_irq_pending(struct vcpu *v)
 	uint64_t pending = a->csr[GCSR_hvip] | atomic_load(&a->hvip_set);
 	uint64_t now = arch_counter();
 
-	if (riscv_sse_pending(v))
+	if (vcpu_event_due(v))
 		return true; /* an SSE event is due: it wakes the vCPU */
 	if (v->vm->arch.sstc ? a->vstimecmp <= now : a->sbi_timer <= now)
 		pending |= HVIP_VSTIP;

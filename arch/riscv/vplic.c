@@ -73,8 +73,6 @@ static const struct mmio_ops vplic_ops = {
 	.write = vplic_write,
 };
 
-static struct mmio_device vplic_devs[VM_MAX_VMS];
-
 /* riscv,ndev of the host PLIC: the guest gets as many sources. */
 static unsigned int host_nr_sources(void)
 {
@@ -92,7 +90,7 @@ int riscv_vplic_init(struct vm *vm, const char **why)
 {
 	const struct platform *hp = host_platform;
 	struct riscv_vplic *p = vplic_of(vm);
-	struct mmio_device *dev = &vplic_devs[vm->id];
+	struct mmio_device *dev = &p->dev;
 	unsigned int nr = host_nr_sources();
 
 	if (hp->intc.kind != INTC_PLIC || !hp->intc.nr_regs) {
@@ -106,12 +104,10 @@ int riscv_vplic_init(struct vm *vm, const char **why)
 		*why = "the guest PLIC cannot have that many vCPUs or sources";
 		return -E_INVAL;
 	}
-	p->base = hp->intc.regs[0].base;
-	p->size = vplic_window_size(vm->nr_vcpus);
 	p->phandle = VPLIC_PHANDLE;
 	dev->name = "PLIC";
-	dev->base = p->base;
-	dev->size = p->size;
+	dev->base = hp->intc.regs[0].base;
+	dev->size = vplic_window_size(vm->nr_vcpus);
 	dev->ops = &vplic_ops;
 	dev->priv = p;
 	if (mmio_register(&vm->mmio, dev) != 0) {
@@ -178,16 +174,16 @@ int riscv_vplic_dt_node(struct vm *vm, void *fdt)
 	char name[32];
 	int err;
 
-	reg[0] = cpu_to_fdt32((uint32_t)(p->base >> 32));
-	reg[1] = cpu_to_fdt32((uint32_t)p->base);
-	reg[2] = cpu_to_fdt32((uint32_t)(p->size >> 32));
-	reg[3] = cpu_to_fdt32((uint32_t)p->size);
+	reg[0] = cpu_to_fdt32((uint32_t)(p->dev.base >> 32));
+	reg[1] = cpu_to_fdt32((uint32_t)p->dev.base);
+	reg[2] = cpu_to_fdt32((uint32_t)(p->dev.size >> 32));
+	reg[3] = cpu_to_fdt32((uint32_t)p->dev.size);
 	/* Context n: vCPU n's S-mode external interrupt (cause 9). */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		ie[2 * i] = cpu_to_fdt32(CPU_INTC_PHANDLE(i));
 		ie[2 * i + 1] = cpu_to_fdt32(9);
 	}
-	tern_snprintf(name, sizeof(name), "plic@%llx", (unsigned long long)p->base);
+	tern_snprintf(name, sizeof(name), "plic@%llx", (unsigned long long)p->dev.base);
 	err = fdt_begin_node(fdt, name);
 	if (!err)
 		err = fdt_property(fdt, "compatible", compatible, sizeof(compatible));

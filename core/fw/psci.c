@@ -75,9 +75,7 @@ static int64_t psci_cpu_on(struct vcpu *v, struct fw_call *c, bool is64)
 	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe.
 	 * A PE that powers on has its private events reset and masked. */
 	arch_vcpu_reset(t, entry, ctx);
-	spin_lock(&t->events.lock);
-	ev_vcpu_init(&t->events);
-	spin_unlock(&t->events.lock);
+	vcpu_events_reset(t);
 	vcpu_wake(t);
 	return PSCI_SUCCESS;
 }

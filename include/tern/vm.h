@@ -107,6 +107,13 @@ int guest_write(struct vm *vm, paddr_t ipa, const void *buf, size_t len);
 /* Whether [ipa, ipa+len) is guest RAM (e.g. a valid entry point). */
 bool guest_ram_contains(const struct vm *vm, paddr_t ipa, uint64_t len);
 
+/* A vCPU powers on (boot, PSCI CPU_ON, SBI HSM start): its firmware
+ * events start over, masked and unregistered. */
+void vcpu_events_reset(struct vcpu *v);
+/* Whether a firmware event is to be delivered to it now (it wakes a vCPU
+ * blocked in WFI as an interrupt would). */
+bool vcpu_event_due(struct vcpu *v);
+
 /* Make a vCPU runnable (PSCI CPU_ON, an interrupt for a blocked vCPU), and
  * make a running one leave the guest soon. Safe from any physical CPU. */
 void vcpu_wake(struct vcpu *v);

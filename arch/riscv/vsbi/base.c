@@ -45,7 +45,7 @@ FW_SERVICE(vsbi_base_service) = {
 	.name = "SBI BASE",
 	.sid = FW_SVC_SBI_BASE,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_BASE,
-	.last = VSBI_EXT_BASE,
+	.first = SBI_EXT_BASE,
+	.last = SBI_EXT_BASE,
 	.call = base_call,
 };

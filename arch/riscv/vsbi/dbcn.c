@@ -70,7 +70,7 @@ FW_SERVICE(vsbi_dbcn_service) = {
 	.name = "SBI DBCN",
 	.sid = FW_SVC_SBI_DBCN,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_DBCN,
-	.last = VSBI_EXT_DBCN,
+	.first = SBI_EXT_DBCN,
+	.last = SBI_EXT_DBCN,
 	.call = dbcn_call,
 };

@@ -33,9 +33,7 @@ static long hsm_start(struct vcpu *v, uint64_t hart, uint64_t entry, uint64_t op
 	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe.
 	 * A hart that starts has its events reset and masked. */
 	arch_vcpu_reset(t, entry, opaque);
-	spin_lock(&t->events.lock);
-	ev_vcpu_init(&t->events);
-	spin_unlock(&t->events.lock);
+	vcpu_events_reset(t);
 	vcpu_wake(t);
 	return SBI_SUCCESS;
 }
@@ -113,7 +111,7 @@ FW_SERVICE(vsbi_hsm_service) = {
 	.name = "SBI HSM",
 	.sid = FW_SVC_SBI_HSM,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_HSM,
-	.last = VSBI_EXT_HSM,
+	.first = SBI_EXT_HSM,
+	.last = SBI_EXT_HSM,
 	.call = hsm_call,
 };

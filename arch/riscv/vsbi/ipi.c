@@ -17,7 +17,7 @@ FW_SERVICE(vsbi_ipi_service) = {
 	.name = "SBI IPI",
 	.sid = FW_SVC_SBI_IPI,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_IPI,
-	.last = VSBI_EXT_IPI,
+	.first = SBI_EXT_IPI,
+	.last = SBI_EXT_IPI,
 	.call = ipi_call,
 };

@@ -41,7 +41,7 @@ FW_SERVICE(vsbi_rfence_service) = {
 	.name = "SBI RFENCE",
 	.sid = FW_SVC_SBI_RFENCE,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_RFENCE,
-	.last = VSBI_EXT_RFENCE,
+	.first = SBI_EXT_RFENCE,
+	.last = SBI_EXT_RFENCE,
 	.call = rfence_call,
 };

@@ -38,7 +38,7 @@ FW_SERVICE(vsbi_srst_service) = {
 	.name = "SBI SRST",
 	.sid = FW_SVC_SBI_SRST,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_SRST,
-	.last = VSBI_EXT_SRST,
+	.first = SBI_EXT_SRST,
+	.last = SBI_EXT_SRST,
 	.call = srst_call,
 };

@@ -309,7 +309,7 @@ FW_SERVICE(vsbi_sse_service) = {
 	.name = "SBI SSE",
 	.sid = FW_SVC_SBI_SSE,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_SSE,
-	.last = VSBI_EXT_SSE,
+	.first = SBI_EXT_SSE,
+	.last = SBI_EXT_SSE,
 	.call = sse_call,
 };

@@ -23,7 +23,7 @@ FW_SERVICE(vsbi_time_service) = {
 	.name = "SBI TIME",
 	.sid = FW_SVC_SBI_TIME,
 	.abi = FW_ABI_SBI,
-	.first = VSBI_EXT_TIME,
-	.last = VSBI_EXT_TIME,
+	.first = SBI_EXT_TIME,
+	.last = SBI_EXT_TIME,
 	.call = time_call,
 };

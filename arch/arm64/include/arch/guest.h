@@ -58,7 +58,6 @@ void arm64_id_regs_init(struct vm *vm);
 void arm64_fp_lazy_load(struct vcpu *v);
 /* sdei_deliver.c */
 void arm64_sdei_deliver(struct vcpu *v);
-bool arm64_sdei_pending(struct vcpu *v);
 /* debug_regs.c: the guest's debug registers, switched on first use. */
 uint64_t arm64_debug_traps(const struct vcpu *v);
 void arm64_debug_lazy_load(struct vcpu *v);

@@ -76,5 +76,43 @@ static inline void local_flush_tlb_all(void)
 	__asm__ volatile("sfence.vma" : : : "memory");
 }
 
+/*
+ * Guest TLB maintenance (H extension), spelled with .insn so that the
+ * assembler needs no H support. HFENCE.GVMA acts on G-stage entries,
+ * HFENCE.VVMA on VS-stage ones of the VMID in hgatp; a source register x0
+ * means "every address" / "every VMID or ASID", which a register holding
+ * 0 does not, hence one function per form. All act on this hart only.
+ */
+static inline void hfence_gvma_vmid(unsigned long vmid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" : : "r"(vmid) : "memory");
+}
+
+/* gpa_shr2: the guest physical address shifted right by 2. */
+static inline void hfence_gvma_gpa(unsigned long gpa_shr2, unsigned long vmid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, %1" : : "r"(gpa_shr2), "r"(vmid) : "memory");
+}
+
+static inline void hfence_vvma_all(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" : : : "memory");
+}
+
+static inline void hfence_vvma_asid(unsigned long asid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, %0" : : "r"(asid) : "memory");
+}
+
+static inline void hfence_vvma_va(unsigned long va)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0" : : "r"(va) : "memory");
+}
+
+static inline void hfence_vvma_va_asid(unsigned long va, unsigned long asid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, %1" : : "r"(va), "r"(asid) : "memory");
+}
+
 #endif /* !__ASSEMBLY__ */
 #endif

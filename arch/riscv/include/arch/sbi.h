@@ -5,13 +5,16 @@
 #ifndef ARCH_RISCV_SBI_H
 #define ARCH_RISCV_SBI_H
 
-/* Extension IDs (SBI spec v2.0). */
+/* Extension IDs (SBI spec v2.0; SSE from v3.0): those tern calls and those
+ * it implements for its guests (arch/riscv/vsbi/). */
 #define SBI_EXT_BASE 0x10
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI 0x735049
 #define SBI_EXT_HSM 0x48534D
 #define SBI_EXT_SRST 0x53525354
 #define SBI_EXT_DBCN 0x4442434E
+#define SBI_EXT_RFENCE 0x52464E43
+#define SBI_EXT_SSE 0x535345
 /* Legacy v0.1 extensions: the function is the extension ID itself. */
 #define SBI_LEGACY_PUTCHAR 0x01
 #define SBI_LEGACY_SHUTDOWN 0x08

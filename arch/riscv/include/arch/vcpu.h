@@ -16,6 +16,7 @@
 #define ARCH_RISCV_VCPU_H
 
 #include <arch/vplic_model.h>
+#include <tern/mmio.h>
 #include <tern/pgtable.h>
 #include <tern/event.h>
 #include <tern/spinlock.h>
@@ -115,8 +116,7 @@ struct arch_vcpu {
 struct riscv_vplic {
 	spinlock_t lock;
 	struct vplic_model model;
-	paddr_t base;
-	uint64_t size;
+	struct mmio_device dev; /* on the VM's MMIO bus: base and size are the DT's */
 	uint32_t phandle;
 };
 

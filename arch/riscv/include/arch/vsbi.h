@@ -6,20 +6,14 @@
 #ifndef ARCH_RISCV_VSBI_H
 #define ARCH_RISCV_VSBI_H
 
+#include <arch/sbi.h>
 #include <arch/vcpu.h>
 #include <tern/fwcall.h>
 #include <tern/types.h>
 
 struct vcpu;
 
-#define VSBI_EXT_BASE 0x10
-#define VSBI_EXT_TIME 0x54494d45
-#define VSBI_EXT_IPI 0x735049
-#define VSBI_EXT_RFENCE 0x52464e43
-#define VSBI_EXT_HSM 0x48534d
-#define VSBI_EXT_SRST 0x53525354
-#define VSBI_EXT_DBCN 0x4442434e
-#define VSBI_EXT_SSE 0x535345 /* SBI v3.0 */
+/* Extension IDs: SBI_EXT_* of <arch/sbi.h>. */
 
 /* BASE: v2.0, and an implementation ID of tern's own ("tern" in ASCII:
  * not among the IDs the specification has handed out). */
@@ -52,9 +46,8 @@ long vsbi_console_getchar(struct vcpu *v);
 #define VSBI_SSE_EVENT_ASYNC_PF 0xffff4000u
 extern const uint32_t vsbi_sse_event_ids[EV_COUNT];
 /* Before an entry of the loaded vCPU v: enter the handler of the event due,
- * if any. Whether an event is due (to wake a blocked vCPU). */
+ * if any (vcpu_event_due says whether one is, to wake a blocked vCPU). */
 void riscv_sse_deliver(struct vcpu *v);
-bool riscv_sse_pending(struct vcpu *v);
 /* The event with the highest SSE priority among those due (ev_next() >= 0
  * said one is); events.lock held. */
 unsigned int riscv_sse_pick(const struct vcpu *v);
