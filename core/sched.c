@@ -47,7 +47,7 @@ static bool vm_running(const struct vcpu *v)
 /* Whether v may run now; unblocks it when it has a reason to wake. */
 static bool vcpu_runnable(struct vcpu *v, uint64_t now)
 {
-	if (!vm_running(v) || atomic_load(&v->power) == VCPU_OFF)
+	if (!vm_running(v) || !vcpu_startable(v))
 		return false;
 	if (v->blocked) {
 		uint64_t d = arch_vcpu_timer_deadline(v);

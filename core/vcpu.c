@@ -65,6 +65,22 @@ bool vcpu_event_due(struct vcpu *v)
 	return due;
 }
 
+enum vcpu_power vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t arg)
+{
+	enum vcpu_power expected = VCPU_OFF;
+
+	if (!atomic_compare_exchange_strong(&t->power, &expected, VCPU_STARTING))
+		return expected;
+	/* t is off and STARTING is not runnable: nothing loads it until the
+	 * store below, so resetting it here is safe. A PE / hart that powers
+	 * on has its events reset and masked. */
+	arch_vcpu_reset(t, entry, arg);
+	vcpu_events_reset(t);
+	atomic_store(&t->power, VCPU_ON_PENDING);
+	vcpu_wake(t);
+	return VCPU_OFF;
+}
+
 void vcpu_wake(struct vcpu *v)
 {
 	atomic_store(&v->wake, true);

@@ -115,6 +115,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	v->arch.reset_entry = entry;
 	v->arch.reset_arg = arg;
 	v->arch.resets++;
+	v->arch.startable_in_reset = vcpu_startable(v);
 }
 
 void arch_kick_cpu(struct pcpu *target)

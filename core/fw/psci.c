@@ -61,7 +61,7 @@ static int64_t psci_cpu_on(struct vcpu *v, struct fw_call *c, bool is64)
 {
 	uint64_t mpidr = arg(c, 0, is64), entry = arg(c, 1, is64), ctx = arg(c, 2, is64);
 	struct vcpu *t;
-	enum vcpu_power expected = VCPU_OFF;
+	enum vcpu_power was;
 
 	if (mpidr & ~MPIDR_AFF_MASK)
 		return PSCI_INVALID_PARAMETERS;
@@ -70,14 +70,10 @@ static int64_t psci_cpu_on(struct vcpu *v, struct fw_call *c, bool is64)
 		return PSCI_INVALID_PARAMETERS;
 	if (!entry_valid(v, entry))
 		return PSCI_INVALID_ADDRESS;
-	if (!atomic_compare_exchange_strong(&t->power, &expected, VCPU_ON_PENDING))
-		return expected == VCPU_ON_PENDING ? PSCI_ON_PENDING : PSCI_ALREADY_ON;
-	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe.
-	 * A PE that powers on has its private events reset and masked. */
-	arch_vcpu_reset(t, entry, ctx);
-	vcpu_events_reset(t);
-	vcpu_wake(t);
-	return PSCI_SUCCESS;
+	was = vcpu_power_on(t, entry, ctx);
+	if (was == VCPU_OFF)
+		return PSCI_SUCCESS;
+	return was == VCPU_ON ? PSCI_ALREADY_ON : PSCI_ON_PENDING;
 }
 
 static int64_t psci_cpu_off(struct vcpu *v, struct fw_call *c, bool is64)
@@ -101,6 +97,7 @@ static int64_t psci_affinity_info(struct vcpu *v, struct fw_call *c, bool is64)
 		return PSCI_INVALID_PARAMETERS;
 	switch (atomic_load(&t->power)) {
 	case VCPU_ON: return AFF_ON;
+	case VCPU_STARTING:
 	case VCPU_ON_PENDING: return AFF_ON_PENDING;
 	default: return AFF_OFF;
 	}

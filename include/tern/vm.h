@@ -26,7 +26,8 @@ struct vm;
 /* PSCI / SBI HSM power state of a vCPU, as the guest sees it. */
 enum vcpu_power {
 	VCPU_OFF,        /* never started, or turned itself off */
-	VCPU_ON_PENDING, /* started by another vCPU, not yet run */
+	VCPU_STARTING,   /* claimed by a CPU_ON / HART_START, being reset: not runnable */
+	VCPU_ON_PENDING, /* started by another vCPU, reset done, not yet run */
 	VCPU_ON,
 };
 
@@ -113,6 +114,23 @@ void vcpu_events_reset(struct vcpu *v);
 /* Whether a firmware event is to be delivered to it now (it wakes a vCPU
  * blocked in WFI as an interrupt would). */
 bool vcpu_event_due(struct vcpu *v);
+
+/* Whether the scheduler may load v: its reset is complete (a vCPU being
+ * started is published as ON_PENDING only once arch_vcpu_reset is done). */
+static inline bool vcpu_startable(struct vcpu *v)
+{
+	enum vcpu_power p = atomic_load(&v->power);
+
+	return p == VCPU_ON_PENDING || p == VCPU_ON;
+}
+
+/*
+ * Power on a vCPU that is OFF, as PSCI CPU_ON and SBI HART_START do: claim
+ * it, reset it to enter at entry with arg, reset its events, and only then
+ * publish it to the scheduler and wake it. Returns the state it was found
+ * in when that was not OFF (nothing done then), else VCPU_OFF.
+ */
+enum vcpu_power vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t arg);
 
 /* Make a vCPU runnable (PSCI CPU_ON, an interrupt for a blocked vCPU), and
  * make a running one leave the guest soon. Safe from any physical CPU. */

@@ -150,12 +150,21 @@ TEST(psci_cpu_on_states_and_errors)
 	CHECK_EQ(next, FW_NEXT_RESUME);
 	CHECK_EQ(vm.vcpus[1].arch.reset_entry, 0x40001000);
 	CHECK_EQ(vm.vcpus[1].arch.reset_arg, 0x1234);
+	/* Published to the scheduler only after its reset (a home CPU that
+	 * loaded it half-reset entered at PC 0 or with x0 = 0). */
+	CHECK(!vm.vcpus[1].arch.startable_in_reset);
+	CHECK(vcpu_startable(&vm.vcpus[1]));
 	CHECK(atomic_load(&vm.vcpus[1].wake));
 	CHECK_EQ(call(0, AFFINITY_INFO, 1, 0, 0, NULL), 2);      /* ON_PENDING */
 	CHECK_EQ(call(0, CPU_ON64, 1, 0x40001000, 0, NULL), -5); /* ON_PENDING */
 	atomic_store(&vm.vcpus[1].power, VCPU_ON);               /* it ran */
 	CHECK_EQ(call(0, CPU_ON64, 1, 0x40001000, 0, NULL), -4);
 	CHECK_EQ(call(0, AFFINITY_INFO, 1, 0, 0, NULL), 0);
+	/* Claimed by another CPU_ON that is still resetting it. */
+	atomic_store(&vm.vcpus[3].power, VCPU_STARTING);
+	CHECK_EQ(call(0, AFFINITY_INFO, 3, 0, 0, NULL), 2);
+	CHECK_EQ(call(0, CPU_ON64, 3, 0x40001000, 0, NULL), -5);
+	CHECK(!vcpu_startable(&vm.vcpus[3]));
 
 	/* The SMC32 form sees only the low 32 bits of each argument. */
 	CHECK_EQ(call(0, CPU_ON, 0xffffffff00000002ull, 0xffffffff40002000ull, 5, NULL), 0);

@@ -22,20 +22,13 @@ enum { HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_STOP_PENDING, HSM_SUSPEN
 static long hsm_start(struct vcpu *v, uint64_t hart, uint64_t entry, uint64_t opaque)
 {
 	struct vcpu *t = vm_vcpu_by_hwid(v->vm, hart);
-	enum vcpu_power expected = VCPU_OFF;
 
 	if (!t)
 		return SBI_ERR_INVALID_PARAM;
 	if (!guest_ram_contains(v->vm, entry, 2))
 		return SBI_ERR_INVALID_ADDRESS;
-	if (!atomic_compare_exchange_strong(&t->power, &expected, VCPU_ON_PENDING))
-		return SBI_ERR_ALREADY_AVAILABLE;
-	/* t is off: nothing runs it until vcpu_wake, so resetting it is safe.
-	 * A hart that starts has its events reset and masked. */
-	arch_vcpu_reset(t, entry, opaque);
-	vcpu_events_reset(t);
-	vcpu_wake(t);
-	return SBI_SUCCESS;
+	return vcpu_power_on(t, entry, opaque) == VCPU_OFF ? SBI_SUCCESS
+							    : SBI_ERR_ALREADY_AVAILABLE;
 }
 
 static long hsm_status(struct vcpu *v, uint64_t hart, uint64_t *state)
@@ -48,6 +41,7 @@ static long hsm_status(struct vcpu *v, uint64_t hart, uint64_t *state)
 	case VCPU_ON:
 		*state = t->arch.hsm_suspended ? HSM_SUSPENDED : HSM_STARTED;
 		break;
+	case VCPU_STARTING:
 	case VCPU_ON_PENDING: *state = HSM_START_PENDING; break;
 	default: *state = HSM_STOPPED; break;
 	}

@@ -10,6 +10,7 @@ struct arch_vcpu {
 	uint64_t regs[32];
 	uint64_t reset_entry, reset_arg; /* last arch_vcpu_reset() */
 	unsigned int resets;
+	bool startable_in_reset;         /* the scheduler could load it mid-reset */
 };
 
 struct arch_vm {
