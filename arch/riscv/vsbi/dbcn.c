@@ -3,6 +3,11 @@
  * memory, write one byte. Output goes to tern's console like the guest's
  * UART output; input is what was typed for the VM and not yet taken by
  * its UART. A buffer outside the VM's RAM is INVALID_PARAM.
+ *
+ * The calls are non-blocking and may move fewer bytes than asked, saying
+ * how many: tern moves at most WRITE_MAX per call, so that a guest asking
+ * for megabytes holds its hart for one short call (a 4 MiB write once kept
+ * a hart in tern, interrupts off, for 10.8 s) and loops for the rest.
  */
 #include <arch/vsbi.h>
 #include <tern/vm.h>
@@ -10,6 +15,7 @@
 
 enum { DBCN_WRITE, DBCN_READ, DBCN_WRITE_BYTE };
 #define CHUNK 128
+#define WRITE_MAX (2 * CHUNK)
 
 static long dbcn_write(struct vcpu *v, uint64_t len, uint64_t gpa, uint64_t *done)
 {
@@ -17,6 +23,8 @@ static long dbcn_write(struct vcpu *v, uint64_t len, uint64_t gpa, uint64_t *don
 
 	if (!guest_ram_contains(v->vm, gpa, len))
 		return SBI_ERR_INVALID_PARAM;
+	if (len > WRITE_MAX)
+		len = WRITE_MAX;
 	for (uint64_t off = 0; off < len; off += CHUNK) {
 		size_t n = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
 
