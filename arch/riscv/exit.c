@@ -68,20 +68,6 @@ static enum guest_next exit_ecall(struct vcpu *v)
 	return of_fw_next(c.next);
 }
 
-/*
- * A guest-page fault in RAM is the first touch of its page: map it. The
- * local HFENCE.GVMA drops an invalid entry this hart may have cached (the
- * spec lets it); another hart that still has one faults once more and
- * lands here again, finding the page mapped.
- */
-static bool populate(struct vcpu *v, uint64_t gpa)
-{
-	if (!guest_ram_contains(v->vm, gpa, 1) || vm_stage2_populate(v->vm, gpa) != 0)
-		return false;
-	hfence_gvma_gpa(gpa >> 2, v->vm->arch.vmid);
-	return true;
-}
-
 /* A guest-page fault outside RAM: a device access, or nothing at all. */
 static enum guest_next exit_guest_page_fault(struct vcpu *v)
 {
@@ -93,7 +79,7 @@ static enum guest_next exit_guest_page_fault(struct vcpu *v)
 	uint32_t insn;
 	unsigned int len;
 
-	if (populate(v, gpa))
+	if (riscv_first_touch(v, gpa))
 		return GUEST_RUN; /* first touch of a RAM page: mapped, retry */
 	if (riscv_mmio_decode_htinst(r->htinst, &d) != 0) {
 		if (riscv_guest_fetch(v, r->sepc, &insn, &len) != 0 ||
@@ -119,7 +105,7 @@ static enum guest_next exit_fetch_fault(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 
-	if (populate(v, (r->htval << 2) | (r->stval & 3)))
+	if (riscv_first_touch(v, (r->htval << 2) | (r->stval & 3)))
 		return GUEST_RUN;
 	riscv_inject_exception(v, EXC_INSN_ACCESS, r->stval);
 	return GUEST_RUN;

@@ -4,7 +4,10 @@
  * guest's privilege (hstatus.SPVP). A fault on either stage traps into
  * tern's own vector while a flag is set; the handler skips the access and
  * the caller gets -E_FAULT (seed 001: one accessor that survives faults).
- * Only for the vCPU loaded on this hart.
+ * A G-stage fault on RAM not touched yet populates it, as the guest's own
+ * access would, and the access is tried again: the guest's page tables and
+ * the data they lead to may each be a first touch. Only for the vCPU
+ * loaded on this hart.
  */
 #include <arch/csr.h>
 #include <arch/guest.h>
@@ -12,17 +15,17 @@
 #include <tern/errno.h>
 #include <tern/vm.h>
 
-static bool access_begin(bool supervisor)
+static void access_begin(bool supervisor)
 {
 	struct pcpu *cpu = this_cpu();
 
 	cpu->arch.guest_access = true;
 	cpu->arch.guest_access_faulted = false;
+	cpu->arch.guest_access_gpa = ~0ULL;
 	if (supervisor)
 		csr_set(hstatus, HSTATUS_SPVP);
 	else
 		csr_clear(hstatus, HSTATUS_SPVP);
-	return true;
 }
 
 static int access_end(void)
@@ -34,58 +37,92 @@ static int access_end(void)
 }
 
 /* Called by tern's trap handler for a load fault in HS-mode. */
-bool riscv_guest_access_fault(void)
+bool riscv_guest_access_fault(uint64_t gpa)
 {
 	struct pcpu *cpu = this_cpu();
 
 	if (!cpu->arch.guest_access)
 		return false;
 	cpu->arch.guest_access_faulted = true;
+	cpu->arch.guest_access_gpa = gpa;
 	return true;
+}
+
+/*
+ * A guest-page fault in RAM is the first touch of its page: map it. The
+ * local HFENCE.GVMA drops an invalid entry this hart may have cached (the
+ * spec lets it); another hart that still has one faults once more and
+ * lands here again, finding the page mapped.
+ */
+bool riscv_first_touch(struct vcpu *v, uint64_t gpa)
+{
+	if (!guest_ram_contains(v->vm, gpa, 1) || vm_stage2_populate(v->vm, gpa) != 0)
+		return false;
+	hfence_gvma_gpa(gpa >> 2, v->vm->arch.vmid);
+	return true;
+}
+
+/* A walk of Sv57 touches five table pages, then the data: more first
+ * touches than that in one access is no walk. */
+#define FIRST_TOUCHES_MAX 6
+
+/* After a faulted access: whether it was a first touch of guest RAM, now
+ * mapped, so the access is worth trying again. */
+static bool populated(struct vcpu *v)
+{
+	uint64_t gpa = this_cpu()->arch.guest_access_gpa;
+
+	return gpa != ~0ULL && riscv_first_touch(v, gpa);
 }
 
 int riscv_guest_read_va(struct vcpu *v, uint64_t va, uint64_t *val, bool supervisor)
 {
-	uint64_t x = 0;
-
 	if (va & 7)
 		return -E_FAULT; /* a misaligned HLV could trap to firmware */
-	access_begin(supervisor);
-	/* hlv.d x, (va): 4 bytes, so a fault skips exactly it. */
-	__asm__ volatile(".insn r 0x73, 4, 0x36, %0, %1, x0" : "+r"(x) : "r"(va) : "memory");
-	*val = x;
-	return access_end();
+	for (unsigned int i = 0; i < FIRST_TOUCHES_MAX; i++) {
+		uint64_t x = 0;
+
+		access_begin(supervisor);
+		/* hlv.d x, (va): 4 bytes, so a fault skips exactly it. */
+		__asm__ volatile(".insn r 0x73, 4, 0x36, %0, %1, x0" : "+r"(x) : "r"(va) : "memory");
+		if (access_end() == 0) {
+			*val = x;
+			return 0;
+		}
+		if (!populated(v))
+			break;
+	}
+	return -E_FAULT;
 }
 
-static int fetch_half(uint64_t pc, uint32_t *half)
+static int fetch_half(struct vcpu *v, uint64_t pc, uint32_t *half)
 {
-	uint64_t x = 0;
+	for (unsigned int i = 0; i < FIRST_TOUCHES_MAX; i++) {
+		uint64_t x = 0;
 
-	/* hlvx.hu x, (pc): reads with execute permission, as a fetch. */
-	__asm__ volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "+r"(x) : "r"(pc) : "memory");
-	*half = (uint32_t)x & 0xffff;
-	return 0;
+		/* The privilege the faulting code ran at, as the trap recorded it. */
+		access_begin(v->arch.regs.hstatus & HSTATUS_SPVP);
+		/* hlvx.hu x, (pc): reads with execute permission, as a fetch. */
+		__asm__ volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "+r"(x) : "r"(pc) : "memory");
+		if (access_end() == 0) {
+			*half = (uint32_t)x & 0xffff;
+			return 0;
+		}
+		if (!populated(v))
+			break;
+	}
+	return -E_FAULT;
 }
 
 int riscv_guest_fetch(struct vcpu *v, uint64_t pc, uint32_t *insn, unsigned int *len)
 {
 	uint32_t lo = 0, hi = 0;
-	int err;
 
-	/* The privilege the faulting code ran at, as the trap recorded it. */
-	access_begin(v->arch.regs.hstatus & HSTATUS_SPVP);
-	fetch_half(pc, &lo);
-	err = access_end();
-	if (err)
-		return err;
+	if (fetch_half(v, pc, &lo) != 0)
+		return -E_FAULT;
 	*len = (lo & 3) == 3 ? 4 : 2;
-	if (*len == 4) {
-		access_begin(v->arch.regs.hstatus & HSTATUS_SPVP);
-		fetch_half(pc + 2, &hi);
-		err = access_end();
-		if (err)
-			return err;
-	}
+	if (*len == 4 && fetch_half(v, pc + 2, &hi) != 0)
+		return -E_FAULT;
 	*insn = lo | (hi << 16);
 	return 0;
 }

@@ -47,7 +47,9 @@ static enum trap_action illegal_instruction(struct trap_frame *f)
 /* A guest-memory read (guest_mem.c) faulted: skip the 4-byte HLV. */
 static enum trap_action guest_access_fault(struct trap_frame *f)
 {
-	if (!trusted_this_cpu() || !riscv_guest_access_fault())
+	uint64_t gpa = f->scause == EXC_LOAD_GUEST_PAGE ? (f->htval << 2) | (f->stval & 3) : ~0ULL;
+
+	if (!trusted_this_cpu() || !riscv_guest_access_fault(gpa))
 		return TRAP_UNEXPECTED;
 	f->sepc += 4;
 	return TRAP_RESUME;

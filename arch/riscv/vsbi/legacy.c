@@ -3,7 +3,8 @@
  * extension itself), with real semantics: a VM configured with sbi = v0.1
  * has only these. Hart masks are pointers into the guest's virtual memory,
  * read through the accessor that survives faults: a bad pointer gets
- * SBI_ERR_INVALID_ADDRESS, never a trap in tern. Results are in a0 only.
+ * SBI_ERR_INVALID_ADDRESS, never a trap in tern; a NULL pointer names
+ * every hart (as OpenSBI and KVM read it). Results are in a0 only.
  */
 #include <arch/guest.h>
 #include <arch/vsbi.h>
@@ -37,8 +38,11 @@ static long to_masked(struct vcpu *v, uint64_t ptr,
 		      void (*fn)(struct vcpu *, struct vcpu *, void *), void *arg)
 {
 	unsigned long mask;
-	long err = read_mask(v, ptr, &mask);
+	long err;
 
+	if (ptr == 0)
+		return vsbi_for_each_hart(v, 0, -1UL, fn, arg);
+	err = read_mask(v, ptr, &mask);
 	return err ? err : vsbi_for_each_hart(v, mask, 0, fn, arg);
 }
 

@@ -23,6 +23,9 @@ struct arch_pcpu {
 	 * and skips the access instead of stopping tern. */
 	volatile bool guest_access;
 	volatile bool guest_access_faulted;
+	/* The guest physical address of such a fault when it was a G-stage
+	 * one (a page not mapped yet), else ~0. */
+	volatile uint64_t guest_access_gpa;
 	/* Traps being handled on this hart: a fault inside the handler must
 	 * not recurse forever. */
 	unsigned int trap_depth;

@@ -93,12 +93,16 @@ void riscv_vplic_reset(struct vm *vm);
 bool riscv_vplic_pending(struct vcpu *v);
 int riscv_vplic_dt_node(struct vm *vm, void *fdt);
 
+/* A guest-page fault at gpa: when gpa is RAM, map its page (first touch)
+ * and say so; false for anything else (a device, nothing). */
+bool riscv_first_touch(struct vcpu *v, uint64_t gpa);
 /* guest_mem.c: guest virtual memory as the guest's S- or U-mode sees it,
  * through HLV/HLVX; a fault gives -E_FAULT, never a trap in tern. Only on
  * the hart the vCPU is loaded on. */
 int riscv_guest_read_va(struct vcpu *v, uint64_t va, uint64_t *val, bool supervisor);
 int riscv_guest_fetch(struct vcpu *v, uint64_t pc, uint32_t *insn, unsigned int *len);
-/* The trap handler's side: a fault during one of those accesses. */
-bool riscv_guest_access_fault(void);
+/* The trap handler's side: a fault during one of those accesses (gpa:
+ * the guest physical address of a G-stage fault, else ~0). */
+bool riscv_guest_access_fault(uint64_t gpa);
 
 #endif

@@ -101,6 +101,50 @@ static void check_ipi_other(void)
 	report(!ssip(), "the boot hart got none");
 }
 
+/* A NULL mask pointer names every hart (OpenSBI: every started one). */
+static void check_ipi_all(void)
+{
+	unsigned long other = env.other;
+	unsigned int n = irq_load(&irqs.ssi[other]);
+	long r;
+
+	if (!sbi_probe(SBI_LEGACY_SEND_IPI) || !sbi_probe(SBI_LEGACY_CLEAR_IPI))
+		return;
+	csr_clear(sip, SIP_SSIP);
+	r = sbi_legacy(SBI_LEGACY_SEND_IPI, 0, 0, 0, 0);
+	report(r == 0, "send_ipi(NULL: every hart) = %ld (expected 0)", r);
+	report(spin_until(ssip(), TIMEOUT_MS), "send_ipi(NULL): sip.SSIP set on self");
+	report(wait_until(irq_load(&irqs.ssi[other]) == n + 1, TIMEOUT_MS),
+	       "send_ipi(NULL): hart %lu took the IPI (%u)", other, irq_load(&irqs.ssi[other]) - n);
+	sbi_legacy(SBI_LEGACY_CLEAR_IPI, 0, 0, 0, 0);
+	csr_clear(sip, SIP_SSIP);
+}
+
+/*
+ * A mask in RAM the guest has never touched: it reads as 0 (no harts), as
+ * any access to it would. A hypervisor that populates guest memory on
+ * first touch must do so for its own reads too.
+ */
+static void check_mask_untouched(void)
+{
+	uint64_t base, end, at;
+	long r;
+
+	if (!sbi_probe(SBI_LEGACY_SEND_IPI))
+		return;
+	if (!ram_range((uintptr_t)putchar_marker, &base, &end)) {
+		report_skip("send_ipi with a mask in untouched RAM: RAM's range not known");
+		return;
+	}
+	/* Halfway between the image (at RAM's start) and the DTB (its end). */
+	at = (base + (end - base) / 2) & ~0xfffull;
+	csr_clear(sip, SIP_SSIP);
+	r = sbi_legacy(SBI_LEGACY_SEND_IPI, at, 0, 0, 0);
+	report(r == 0 && !ssip(),
+	       "send_ipi(mask at 0x%llx, RAM not touched yet) = %ld (expected 0, no IPI; sip 0x%lx)",
+	       (unsigned long long)at, r, csr_read(sip));
+}
+
 static void check_fences(void)
 {
 	static unsigned long mask;
@@ -189,11 +233,13 @@ void check_legacy(void)
 	receiver = env.other_cpu >= 0 && env.other < 64 && ipi_receiver_start();
 	if (receiver) {
 		check_ipi_other();
+		check_ipi_all();
 		ipi_receiver_spin(true);
 	}
 	check_fences();
 	if (receiver)
 		ipi_receiver_stop();
+	check_mask_untouched();
 	check_mask_fault();
 	check_reserved();
 	report_prefix_pop();
