@@ -158,7 +158,7 @@ noreturn void tern_main(void *fdt, uint64_t boot_hwid)
 		plat.nr_cpus < NR_CPUS ? plat.nr_cpus : NR_CPUS);
 	run_selftest();
 #if CONFIG_ARCH_HAS_GUESTS
-	vms_start(&plat); /* returns only when there is no VM to run */
+	vms_start(&plat); /* returns only when there is no bundle */
 #else
 	pr_info("tern: guests are not supported on %s yet\n", arch_name);
 #endif

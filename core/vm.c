@@ -90,7 +90,17 @@ static int vm_boot(struct vm *vm, const char **why)
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
+/* Give back what a VM took from the pool: its stage-2 tables and its RAM. */
+static void vm_release(struct vm *vm)
+{
+	if (vm->s2.root)
+		pt_destroy(&vm->s2);
+	if (vm->ram_pa)
+		pool_free(&tern_pool, &vm->acct, vm->ram_pa, vm->ram_size);
+	vm->ram_pa = 0;
+}
+
+static int vm_setup(struct vm *vm, const struct vm_config *cfg, const char **why)
 {
 	const struct platform *p = host_platform;
 	int err;
@@ -151,6 +161,16 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		sched_assign(&vm->vcpus[i], &pcpus[i % nr_pcpus]);
 	return 0;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why)
+{
+	int err = vm_setup(vm, cfg, why);
+
+	/* A VM that failed keeps nothing: the VMs after it get its memory. */
+	if (err)
+		vm_release(vm);
+	return err;
 }
 
 int vm_stage2_populate(struct vm *vm, paddr_t ipa)

@@ -14,6 +14,14 @@
 const struct platform *host_platform;
 static atomic_bool vms_ready;
 
+/* A bundle was given and nothing of it can run: idling would leave the
+ * user a board that looks alive and does nothing. */
+static noreturn void no_vm_started(void)
+{
+	pr_err("tern: no VM could be started; powering off\n");
+	arch_system_off();
+}
+
 void vms_start(const struct platform *p)
 {
 	static struct vm_config cfgs[BUNDLE_MAX_VMS];
@@ -30,7 +38,7 @@ void vms_start(const struct platform *p)
 			 p->initrd_end - p->initrd_start, cfgs, BUNDLE_MAX_VMS, &err);
 	if (n < 0) {
 		pr_err("tern: the guest bundle is not valid: %s\n", err.msg);
-		return;
+		no_vm_started();
 	}
 	for (int i = 0; i < n && nr_vms < VM_MAX_VMS; i++) {
 		const char *why = "";
@@ -45,7 +53,7 @@ void vms_start(const struct platform *p)
 		nr_vms++;
 	}
 	if (nr_vms == 0)
-		return;
+		no_vm_started();
 	atomic_store(&vms_ready, true);
 	arch_cpu_wake_all();
 	sched_run();

@@ -87,7 +87,8 @@ extern unsigned int nr_vms;
 /*
  * Create a VM from a configuration: allocate and map its RAM, load its
  * images, build its device tree, create its vCPUs (only vCPU 0 on). Returns
- * 0 or a negative E_* code with *why naming the problem.
+ * 0 or a negative E_* code with *why naming the problem; a VM that failed
+ * has given back all the memory it took.
  */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const char **why);
 /* A guest touched RAM at ipa that stage 2 does not map yet: map its page

@@ -10,8 +10,9 @@ extern const struct platform *host_platform;
 
 /*
  * Read the guest bundle (tern's initrd), create its VMs and run them on
- * every CPU; the boot CPU never returns. Returns only if there is nothing
- * to run (no bundle), after saying so.
+ * every CPU; the boot CPU never returns. Returns only if there is no
+ * bundle, after saying so; a bundle of which no VM starts (not valid, or
+ * every VM failed) powers the board off, after saying why.
  */
 void vms_start(const struct platform *p);
 
