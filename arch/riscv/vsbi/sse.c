@@ -29,8 +29,11 @@ enum { ST_UNUSED, ST_REGISTERED, ST_ENABLED, ST_RUNNING };
 #define STATUS_PENDING (1UL << 2)
 #define STATUS_INJECTABLE (1UL << 3)
 #define CONFIG_ONESHOT 1UL
-/* Without H, Zicfilp and Ssdbltrp for guests only SPP and SPIE exist. */
-#define FLAGS_VALID 3UL
+/* INTERRUPTED_FLAGS as SBI 3.0 defines it: sstatus.SPP, sstatus.SPIE,
+ * hstatus.SPV, hstatus.SPVP, sstatus.SPELP, sstatus.SDT. All six are
+ * written and read back as the spec requires; completion restores SPP and
+ * SPIE, the only ones a guest without H, Zicfilp and Ssdbltrp has. */
+#define FLAGS_VALID 0x3fUL
 
 const uint32_t vsbi_sse_event_ids[EV_COUNT] = {
 	[EV_SOFTWARE] = VSBI_SSE_EVENT_SOFTWARE,

@@ -43,6 +43,7 @@ static struct {
 	unsigned long new_sepc;  /* nonzero: write INTERRUPTED_SEPC */
 	unsigned long redirect;  /* nonzero: set sepc (the resume pc) */
 	long flags_err;          /* INTERRUPTED_FLAGS write with a reserved bit */
+	unsigned long flags_ok;  /* the spec's flag bits that wrote and read back */
 	bool reinject;           /* inject itself again from the handler */
 	long reinject_err;
 	unsigned long status_after_reinject;
@@ -97,7 +98,14 @@ void sse_handler(unsigned long hartid, struct sse_ctx *c)
 	seen[i].read_err = read_attrs(EV_SW, 0, A_COUNT, seen[i].attrs);
 	if (seen[i].new_sepc) {
 		seen[i].write_err = write_attr(EV_SW, A_INT_SEPC, seen[i].new_sepc);
-		seen[i].flags_err = write_attr(EV_SW, A_INT_FLAGS, 1ul << 2);
+		/* SBI 3.0: SPP, SPIE, SPV, SPVP, SPELP, SDT (bits 0-5) are
+		 * writable while running; bit 6 on is reserved. */
+		seen[i].flags_ok = 0;
+		for (unsigned int b = 0; b < 6; b++)
+			if (write_attr(EV_SW, A_INT_FLAGS, 1ul << b) == 0 &&
+			    attr(EV_SW, A_INT_FLAGS) == 1ul << b)
+				seen[i].flags_ok |= 1ul << b;
+		seen[i].flags_err = write_attr(EV_SW, A_INT_FLAGS, 1ul << 6);
 		if (!seen[i].write_err)
 			seen[i].write_err = write_attr(EV_SW, A_INT_FLAGS,
 						       seen[i].attrs[A_INT_FLAGS]);
@@ -312,9 +320,11 @@ static void check_complete_context(void)
 	seen[0].new_sepc = 0;
 	report(r == 0 && out[0] == 0x5678 && seen[0].write_err == 0,
 	       "INTERRUPTED_SEPC written in the handler: sepc 0x%lx after complete", out[0]);
+	report(seen[0].flags_ok == 0x3f,
+	       "INTERRUPTED_FLAGS SPP, SPIE, SPV, SPVP, SPELP, SDT each written in the handler and read back (0x%lx of 0x3f)",
+	       seen[0].flags_ok);
 	report(seen[0].flags_err == SBI_ERR_INVALID_PARAM,
-	       "INTERRUPTED_FLAGS bit 2 (no H for guests) = %ld (INVALID_PARAM)",
-	       seen[0].flags_err);
+	       "INTERRUPTED_FLAGS bit 6 (reserved) = %ld (INVALID_PARAM)", seen[0].flags_err);
 	/* The handler sets its sepc: the interrupted code resumes there. */
 	seen[0].redirect = (uintptr_t)sse_redirect;
 	r = sse_inject_ctx(EV_SW, self, 0x1234, out);
