@@ -40,6 +40,7 @@ DEFAULT_TIMEOUT = 30
 TAIL_LINES = 20
 CRLF_RE = re.compile(r"\r+\n")
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures", re.M)
+XFAIL_RE = re.compile(r"^XFAIL: .*$", re.M)
 KILL_GRACE = 2.0
 
 print_lock = threading.Lock()
@@ -66,7 +67,8 @@ class Test:
     expect: list = field(default_factory=list)
     reject: list = field(default_factory=list)
     until: re.Pattern | None = None
-    summary: bool = False
+    summary: int = 0  # a test guest's SUMMARY must count exactly this many checks
+    xfail: int = 0  # ... of which exactly this many are known failures (XFAIL)
     requires: list = field(default_factory=list)
     send: list = field(default_factory=list)  # (regex, text) pairs, in order
     bundle: list | None = None  # scripts/mkbundle.sh arguments
@@ -116,7 +118,7 @@ def bios_arg(bios):
 FIELDS = {
     "name": str, "arch": str, "kernel": str, "qemu": str, "bios": str, "append": str,
     "dtb": str, "timeout": (int, float), "expect": list, "reject": list, "until": str,
-    "summary": bool, "requires": list, "send": list, "bundle": str,
+    "summary": int, "xfail": int, "requires": list, "send": list, "bundle": str,
 }
 REQUIRED = ("name", "arch")
 
@@ -135,7 +137,8 @@ def parse_test(i, raw):
     for key, value in raw.items():
         if key not in FIELDS:
             raise ManifestError(f"{name}: unknown key {key!r} (known: {', '.join(FIELDS)})")
-        if not isinstance(value, FIELDS[key]) or (key == "timeout" and isinstance(value, bool)):
+        if not isinstance(value, FIELDS[key]) or (
+                key in ("timeout", "summary", "xfail") and isinstance(value, bool)):
             raise ManifestError(f"{name}: {key} has the wrong type ({type(value).__name__})")
     for key in REQUIRED:
         if key not in raw:
@@ -147,6 +150,10 @@ def parse_test(i, raw):
         raise ManifestError(f"{name}: a name must stay inside build/e2e/")
     if raw.get("timeout", 1) <= 0:
         raise ManifestError(f"{name}: timeout must be positive")
+    if raw.get("summary", 1) <= 0:
+        raise ManifestError(f"{name}: summary is the number of checks the guest must run")
+    if "xfail" in raw and not 0 <= raw["xfail"] <= raw.get("summary", 0):
+        raise ManifestError(f"{name}: xfail counts known failures among the summary's checks")
     for key in ("requires",):
         if not all(isinstance(p, str) for p in raw.get(key, [])):
             raise ManifestError(f"{name}: {key} entries must be strings")
@@ -168,7 +175,8 @@ def parse_test(i, raw):
         expect=[compile_regex(name, "expect", r) for r in raw.get("expect", [])],
         reject=[compile_regex(name, "reject", r) for r in raw.get("reject", [])],
         until=compile_regex(name, "until", raw["until"]) if "until" in raw else None,
-        summary=raw.get("summary", False), requires=list(raw.get("requires", [])),
+        summary=raw.get("summary", 0), xfail=raw.get("xfail", 0),
+        requires=list(raw.get("requires", [])),
     )
 
 
@@ -348,8 +356,12 @@ def judge(test, output, ended, code):
             problems.append("no 'SUMMARY: N tests, M failures' line")
         else:
             total, failures = (int(n) for n in sums[-1])
-            if total == 0:
-                problems.append("SUMMARY counts no tests")
+            if total != test.summary:
+                problems.append(f"SUMMARY counts {total} tests, the manifest pins {test.summary}")
+            xfails = XFAIL_RE.findall(output)
+            if len(xfails) != test.xfail:
+                problems.append(f"{len(xfails)} known failures (XFAIL), the manifest pins {test.xfail}:")
+                problems += [f"  {line}" for line in xfails[:10]]
             if failures:
                 problems.append(f"SUMMARY reports {failures} failure(s):")
                 fails = re.findall(r"^FAIL: .*$", output, re.M)
@@ -402,7 +414,8 @@ def run_test(test, verbose, prefixed):
 def format_result(result):
     name = result.test.name
     if result.verdict == "PASS":
-        return f"PASS {name}"
+        known = f" ({result.test.xfail} known failures: XFAIL in the log)" if result.test.xfail else ""
+        return f"PASS {name}{known}"
     if result.verdict == "SKIP":
         return f"SKIP {name} ({'; '.join(result.details)})"
     lines = [f"FAIL {name}"] + [f"    {d}" for d in result.details]

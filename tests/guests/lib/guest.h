@@ -32,6 +32,11 @@ void puts(const char *s); /* no newline added */
 /* --- Checks ---------------------------------------------------------------- */
 /* Prints "PASS: <prefix><text>" or "FAIL: <prefix><text>" and counts it. */
 void report(bool pass, const char *fmt, ...) __printf(2, 3);
+/* A check that fails for a known fault outside the code under test (the
+ * emulator's), which the caller has proved is present (known): "XFAIL:",
+ * counted as a test and as a known failure, not as a failure. Without
+ * known, or when pass, it is report(). */
+void report_xfail(bool known, bool pass, const char *fmt, ...) __printf(3, 4);
 /* Prints "SKIP: <prefix><text>": a check that could not run here. */
 void report_skip(const char *fmt, ...) __printf(1, 2);
 /* Prints "INFO: <prefix><text>": context for a reader, not a check. */

@@ -1,6 +1,7 @@
 /*
- * kvm-unit-tests style results: one "PASS:"/"FAIL:"/"SKIP:" line per check
- * and a final "SUMMARY: N tests, M failures" that tests/e2e/run.py judges.
+ * kvm-unit-tests style results: one "PASS:"/"FAIL:"/"XFAIL:"/"SKIP:" line
+ * per check and a final "SUMMARY: N tests, M failures" (then the skipped
+ * and known-failure counts) that tests/e2e/run.py judges.
  */
 #include <string.h>
 #include <tern/printk.h>
@@ -9,7 +10,7 @@
 #include "lib.h"
 
 /* Counters may be bumped from any CPU. */
-static unsigned int tests, failures, skipped;
+static unsigned int tests, failures, skipped, xfailed;
 
 /* "a: b: " for nested prefixes; lens[] remembers where each one began. */
 static char prefix[128];
@@ -52,6 +53,21 @@ void report(bool pass, const char *fmt, ...)
 	va_end(ap);
 }
 
+void report_xfail(bool known, bool pass, const char *fmt, ...)
+{
+	bool xfail = known && !pass;
+	va_list ap;
+
+	__atomic_fetch_add(&tests, 1, __ATOMIC_RELAXED);
+	if (xfail)
+		__atomic_fetch_add(&xfailed, 1, __ATOMIC_RELAXED);
+	else if (!pass)
+		__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
+	va_start(ap, fmt);
+	vreport_line(xfail ? "XFAIL" : pass ? "PASS" : "FAIL", fmt, ap);
+	va_end(ap);
+}
+
 void report_skip(const char *fmt, ...)
 {
 	va_list ap;
@@ -76,11 +92,15 @@ noreturn void exit_test(void)
 	unsigned int t = __atomic_load_n(&tests, __ATOMIC_RELAXED);
 	unsigned int f = __atomic_load_n(&failures, __ATOMIC_RELAXED);
 	unsigned int s = __atomic_load_n(&skipped, __ATOMIC_RELAXED);
+	unsigned int x = __atomic_load_n(&xfailed, __ATOMIC_RELAXED);
+	char extra[64] = "";
 
 	if (s)
-		printf("SUMMARY: %u tests, %u failures, %u skipped\n", t, f, s);
-	else
-		printf("SUMMARY: %u tests, %u failures\n", t, f);
+		tern_snprintf(extra, sizeof(extra), ", %u skipped", s);
+	if (x)
+		tern_snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			      ", %u known failures", x);
+	printf("SUMMARY: %u tests, %u failures%s\n", t, f, extra);
 	arch_power_off(f == 0);
 }
 

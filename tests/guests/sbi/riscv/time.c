@@ -24,20 +24,35 @@ static long set_timer(bool legacy, uint64_t deadline)
 	return sbi_call1(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline).error;
 }
 
+/*
+ * A timer interrupt that is pending while sip.STIP reads 0: QEMU 7.2 reads
+ * a VS-mode guest's sip through hideleg & vsip_writable_mask, which holds
+ * VSSIP alone (target/riscv/csr.c, rmw_vsip64; later QEMU masks with the
+ * VS interrupts instead), so under a hypervisor a pending VSTIP reads as
+ * clear. Proved, not assumed: enabling the interrupt takes it at once.
+ * A check that fails for that reason is a known failure (XFAIL).
+ */
+static bool stip_pending_unseen(void)
+{
+	unsigned int before = irq_load(&irqs.sti[env.self]);
+	bool taken;
+
+	if (stip() || env.self >= MAX_HARTS)
+		return false;
+	csr_set(sie, SIP_STIP);
+	local_irq_enable();
+	taken = spin_until(irq_load(&irqs.sti[env.self]) != before, 10);
+	local_irq_disable();
+	csr_clear(sie, SIP_STIP);
+	return taken;
+}
+
 /* With the interrupt masked (sie.STIE clear): the pending bit alone. */
 static void check_pending(bool legacy)
 {
-	/* In VS-mode, QEMU 7.2 reads sip.STIP (vsip) as 0 even while
-	 * hip.VSTIP is set (seen from tern: hip 0x40, vsip 0), against the
-	 * spec's aliasing of the two; the interrupt-taken checks below still
-	 * prove the timer fires at the deadline. */
-	if (env.impl_id == SBI_IMPL_TERN) {
-		report_skip("polling sip.STIP: QEMU 7.2 does not show hip.VSTIP in VS-mode's sip");
-		return;
-	}
 	uint64_t deadline = timer_now() + timer_freq() * DELTA_MS / 1000;
 	uint64_t seen = 0;
-	bool early, fired;
+	bool early, fired, unseen;
 	long r;
 
 	csr_clear(sie, SIP_STIP);
@@ -46,9 +61,11 @@ static void check_pending(bool legacy)
 	report(r == SBI_SUCCESS, "set_timer(now + %d ms) = %ld (expected SUCCESS)", DELTA_MS, r);
 	report(!early || timer_now() >= deadline, "sip.STIP clear before the deadline");
 	fired = spin_until(stip() && (seen = timer_now()), TIMEOUT_MS);
-	report(fired, "sip.STIP set after the deadline");
-	report(fired && seen >= deadline, "STIP seen at time %llu >= deadline %llu",
-	       (unsigned long long)seen, (unsigned long long)deadline);
+	unseen = !fired && stip_pending_unseen();
+	report_xfail(unseen, fired, "sip.STIP set after the deadline%s",
+		     unseen ? " (pending, but QEMU 7.2 hides VSTIP from VS-mode sip)" : "");
+	report_xfail(unseen, fired && seen >= deadline, "STIP seen at time %llu >= deadline %llu",
+		     (unsigned long long)seen, (unsigned long long)deadline);
 
 	r = set_timer(legacy, UINT64_MAX);
 	report(r == SBI_SUCCESS && !stip(), "set_timer(UINT64_MAX) = %ld clears sip.STIP (sip 0x%lx)",
@@ -57,7 +74,10 @@ static void check_pending(bool legacy)
 	/* A deadline already passed is pending at once. */
 	r = set_timer(legacy, 0);
 	fired = spin_until(stip(), TIMEOUT_MS);
-	report(r == SBI_SUCCESS && fired, "set_timer(0) = %ld: sip.STIP set (deadline passed)", r);
+	unseen = !fired && stip_pending_unseen();
+	report_xfail(unseen, r == SBI_SUCCESS && fired,
+		     "set_timer(0) = %ld: sip.STIP set (deadline passed)%s", r,
+		     unseen ? " (pending, but QEMU 7.2 hides VSTIP from VS-mode sip)" : "");
 	r = set_timer(legacy, UINT64_MAX);
 	report(r == SBI_SUCCESS && !stip(), "set_timer(UINT64_MAX) = %ld clears it again", r);
 }
