@@ -215,3 +215,12 @@ int spsr_describe(char *buf, size_t size, uint64_t spsr)
 			     (daif >> 3) & 1, (daif >> 2) & 1, (daif >> 1) & 1, daif & 1,
 			     (spsr & (1u << 20)) ? ", IL" : "");
 }
+
+enum arm64_debug_trap arm64_debug_trap_kind(uint32_t iss, bool debug_loaded)
+{
+	unsigned int op1 = (iss >> 14) & 7;
+
+	if (op1 == 1 || debug_loaded)
+		return ARM64_DEBUG_UNDEF;
+	return ARM64_DEBUG_LAZY_LOAD;
+}

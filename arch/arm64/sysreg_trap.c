@@ -81,8 +81,10 @@ enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr)
 
 	/* op0 = 2 is the debug register space: trapped only until the vCPU
 	 * first uses it in a run; then its own state goes in and the access
-	 * runs again, untrapped. */
+	 * runs again, untrapped. Trace-unit registers there are UNDEFINED. */
 	if (SYS_OP0(iss) == 2) {
+		if (arm64_debug_trap_kind(iss, v->arch.debug.loaded) == ARM64_DEBUG_UNDEF)
+			goto undef;
 		arm64_debug_lazy_load(v);
 		return GUEST_RUN;
 	}

@@ -165,3 +165,26 @@ TEST(arm64_frame_walk)
 	CHECK_EQ(arm64_fp_walk(hi, lo, hi, pcs, 8), 0);
 	CHECK_EQ(arm64_fp_walk(0, lo, hi, pcs, 8), 0);
 }
+
+/* ISS of an MRS/MSR trap (EC 0x18) in the op0 = 2 space. */
+static uint32_t debug_iss(unsigned int op1, unsigned int crn, unsigned int crm, unsigned int op2)
+{
+	return (2u << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (crm << 1) | 1;
+}
+
+TEST(arm64_debug_trap_kinds)
+{
+	/* DBGBCR0_EL1 (2,0,0,0,5) and OSLAR_EL1 (2,0,1,0,4): the lazy switch
+	 * on first use, UNDEFINED if they trap again once switched. */
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(0, 0, 0, 5), false), ARM64_DEBUG_LAZY_LOAD);
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(0, 1, 0, 4), false), ARM64_DEBUG_LAZY_LOAD);
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(0, 0, 0, 5), true), ARM64_DEBUG_UNDEF);
+	/* MDCCSR_EL0 (2,3,0,1,0): debug communications, lazily switched. */
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(3, 0, 1, 0), false), ARM64_DEBUG_LAZY_LOAD);
+	/* Trace-unit registers, TRCPRGCTLR (2,1,0,1,0) and TRCIDR0 (2,1,0,8,7):
+	 * CPTR_EL2.TTA traps them for good, so the lazy switch would re-trap
+	 * forever on a CPU with a system-register trace unit. */
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(1, 0, 1, 0), false), ARM64_DEBUG_UNDEF);
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(1, 0, 8, 7), false), ARM64_DEBUG_UNDEF);
+	CHECK_EQ(arm64_debug_trap_kind(debug_iss(1, 0, 8, 7), true), ARM64_DEBUG_UNDEF);
+}

@@ -82,6 +82,17 @@ int esr_describe_iss(char *buf, size_t size, uint64_t esr);
 /* A saved PSTATE: "EL2h, AArch64, NZCV=0110, DAIF=1111". */
 int spsr_describe(char *buf, size_t size, uint64_t spsr);
 
+/*
+ * A trapped access (EC 0x18) in the op0 = 2 space, what tern does with it:
+ * the lazy switch of the debug registers (MDCR_EL2.TDA/TDOSA/TDRA trap
+ * until a vCPU first uses them), or UNDEFINED. Trace-unit registers
+ * (op1 = 1, trapped by CPTR_EL2.TTA for good: guests get no trace unit)
+ * are UNDEFINED, and so is anything that traps once the vCPU's debug state
+ * is loaded: re-running it would only trap again, forever.
+ */
+enum arm64_debug_trap { ARM64_DEBUG_LAZY_LOAD, ARM64_DEBUG_UNDEF };
+enum arm64_debug_trap arm64_debug_trap_kind(uint32_t iss, bool debug_loaded);
+
 /* The Data/Instruction Fault Status Code's meaning ("translation fault,
  * level 3"). Never NULL. */
 const char *esr_fsc_name(unsigned int fsc, unsigned int *level);

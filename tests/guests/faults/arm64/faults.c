@@ -55,12 +55,36 @@ static void check_undefined_sysreg(void)
 	       r.cause);
 }
 
+/*
+ * A trace-unit register (TRCPRGCTLR, S2_1_C0_C1_0): the guest is given no
+ * trace unit (ID_AA64DFR0_EL1.TraceVer), so it is UNDEFINED; natively QEMU
+ * implements none either. Under tern it traps (CPTR_EL2.TTA) into the debug
+ * space, whose lazy switch must not take it, or it would re-trap forever.
+ */
+static void check_trace_sysreg(void)
+{
+	struct exception_record r;
+	unsigned long v = 0;
+
+	expect_exception();
+	__asm__ volatile("mrs %0, S2_1_C0_C1_0" : "=r"(v));
+	r = exception_result();
+	report(r.seen && r.cause == EC_UNKNOWN, "read of a trace-unit register is UNDEFINED (EC %#lx)",
+	       r.cause);
+	expect_exception();
+	__asm__ volatile("msr S2_1_C0_C1_0, %0" : : "r"(v));
+	r = exception_result();
+	report(r.seen && r.cause == EC_UNKNOWN, "write of a trace-unit register is UNDEFINED (EC %#lx)",
+	       r.cause);
+}
+
 int main(int argc, char **argv)
 {
 	report_prefix_push("faults");
 	check_abort("read", false);
 	check_abort("write", true);
 	check_undefined_sysreg();
+	check_trace_sysreg();
 	/* Still here, and the console still works: nothing above stopped us. */
 	report(true, "the guest keeps running after every fault");
 	report_prefix_pop();
