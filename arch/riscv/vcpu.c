@@ -139,10 +139,18 @@ void arch_vcpu_init(struct vcpu *v)
 	v->arch.fence_lock = (spinlock_t)SPINLOCK_INIT;
 }
 
-void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+/*
+ * The registers a hart starts with (HART_START, boot, a reset): a0 = hart
+ * id, a1 = arg, at entry in VS-mode supervisor with interrupts off, the
+ * MMU off. A hart resuming from a non-retentive suspend starts so too, but
+ * it is the hart that slept (resume): the interrupt that woke it stays
+ * pending, and its interrupt enables, timer and SSE events are its own.
+ */
+static void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg, bool resume)
 {
 	struct arch_vcpu *a = &v->arch;
 	bool loaded = riscv_loaded_vcpu() == v;
+	uint64_t hvip = a->csr[GCSR_hvip], vsie = a->csr[GCSR_vsie];
 
 	memset(&a->regs.x, 0, sizeof(a->regs.x));
 	a->regs.x[10] = v->hwid; /* a0: hart id, a1: the DT or opaque */
@@ -153,21 +161,25 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	a->regs.sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;
 	a->regs.hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | HSTATUS_VSXL_64;
 	memset(a->csr, 0, sizeof(a->csr));
-	a->vstimecmp = UINT64_MAX;
-	a->sbi_timer = UINT64_MAX;
 	memset(&a->fp, 0, sizeof(a->fp));
-	atomic_store(&a->hvip_set, 0);
-	atomic_store(&a->hvip_clear, 0);
 	a->hsm_suspended = false;
 	a->suspend_nonret = false;
 	a->reset_done = true;
-	/* SSE attributes start over with the events (boot, hart start); a
-	 * non-retentive suspend (loaded) keeps its registrations. */
-	if (!loaded)
+	if (resume) {
+		a->csr[GCSR_hvip] = hvip;
+		a->csr[GCSR_vsie] = vsie;
+	} else {
+		/* SSE attributes start over with the events (vcpu_events_reset
+		 * follows every start). */
+		a->vstimecmp = UINT64_MAX;
+		a->sbi_timer = UINT64_MAX;
+		atomic_store(&a->hvip_set, 0);
+		atomic_store(&a->hvip_clear, 0);
 		memset(&a->sse, 0, sizeof(a->sse));
+	}
 	if (loaded) {
-		/* Resetting itself (a non-retentive suspend): the hardware
-		 * holds what it resumes with. */
+		/* The vCPU loaded on this hart: the hardware holds what it
+		 * enters with. */
 		RISCV_GUEST_CSRS(CSR_RESTORE)
 		if (v->vm->arch.sstc)
 			csr_write(0x24d, a->vstimecmp);
@@ -177,6 +189,11 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	} else if (hart()->fp_owner == v) {
 		hart()->fp_owner = NULL;
 	}
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	vcpu_reset(v, entry, arg, false);
 }
 
 /* The vCPU loaded on this hart merges the bits before its next entry by
@@ -335,7 +352,7 @@ enum vcpu_exit arch_vcpu_run(struct vcpu *v)
 		 * at its resume address, as if the hart had been started. */
 		a->hsm_suspended = false;
 		if (a->suspend_nonret)
-			arch_vcpu_reset(v, a->resume_addr, a->resume_opaque);
+			vcpu_reset(v, a->resume_addr, a->resume_opaque, true);
 	}
 	vcpu_load(v);
 	while (next == GUEST_RUN) {

@@ -38,7 +38,23 @@ struct hsm_ctx {
 	bool bad_entry_is_ram;
 	long suspend_ret;
 	long bad_ret[NR_BAD];
+	/* Non-retentive suspend: sip at resume, and (with SSE) the software
+	 * event registered before it, read back after. */
+	unsigned long sip_at_resume;
+	bool sse;
+	long sse_status, sse_priority;
 };
+
+/* SSE (SBI 3.0), only to see that a suspend keeps the hart's events. */
+#define SBI_EXT_SSE 0x535345ul
+#define SSE_READ_ATTRS 0
+#define SSE_WRITE_ATTRS 1
+#define SSE_REGISTER 2
+#define SSE_UNREGISTER 3
+#define SSE_EVENT_SOFTWARE 0xffff0000ul
+#define SSE_ATTR_STATUS 0
+#define SSE_ATTR_PRIORITY 1
+#define SSE_PRIORITY 7
 
 /* Shared between the harts: every access goes through these. */
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
@@ -63,6 +79,25 @@ static const struct {
 	{ SBI_HSM_SUSPEND_NON_RETENTIVE, BAD_ENTRY, SBI_ERR_INVALID_ADDRESS,
 	  "non-retentive, resume_addr 0x2000000" },
 };
+
+static long sse_attr(unsigned long attr)
+{
+	static unsigned long v __aligned(8);
+	struct sbiret r = sbi_ecall(SBI_EXT_SSE, SSE_READ_ATTRS, SSE_EVENT_SOFTWARE, attr, 1,
+				    (uintptr_t)&v, 0, 0);
+
+	return r.error ? r.error : (long)v;
+}
+
+/* Registered, never enabled: it is only looked at, never delivered. */
+static void sse_register(void)
+{
+	static unsigned long prio __aligned(8) = SSE_PRIORITY;
+
+	sbi_ecall(SBI_EXT_SSE, SSE_REGISTER, SSE_EVENT_SOFTWARE, (uintptr_t)hsm_entry, 0, 0, 0, 0);
+	sbi_ecall(SBI_EXT_SSE, SSE_WRITE_ATTRS, SSE_EVENT_SOFTWARE, SSE_ATTR_PRIORITY, 1,
+		  (uintptr_t)&prio, 0, 0);
+}
 
 static struct sbiret hart_suspend(unsigned long type, unsigned long resume, unsigned long opaque)
 {
@@ -104,6 +139,8 @@ noreturn void hsm_secondary(unsigned long hartid, struct hsm_ctx *c, unsigned lo
 		break;
 	case HSM_SUSPEND_NONRET:
 		if (n == 0) {
+			if (c->sse)
+				sse_register();
 			csr_clear(sip, SIP_SSIP);
 			csr_set(sie, SIP_SSIP);
 			STORE(c->suspending, true);
@@ -113,7 +150,14 @@ noreturn void hsm_secondary(unsigned long hartid, struct hsm_ctx *c, unsigned lo
 			c->suspend_ret = r.error;
 			STORE(c->returned, true);
 		}
-		/* Resumed at hsm_entry (n == 1): sie was cleared there. */
+		/* Resumed at hsm_entry (n == 1): sie was cleared there; the IPI
+		 * that woke the hart is still pending. */
+		c->sip_at_resume = csr_read(sip);
+		if (c->sse) {
+			c->sse_status = sse_attr(SSE_ATTR_STATUS);
+			c->sse_priority = sse_attr(SSE_ATTR_PRIORITY);
+			sbi_ecall(SBI_EXT_SSE, SSE_UNREGISTER, SSE_EVENT_SOFTWARE, 0, 0, 0, 0, 0);
+		}
 		csr_clear(sip, SIP_SSIP);
 		break;
 	case HSM_SUSPEND_BAD:
@@ -161,6 +205,7 @@ static bool start_other(enum hsm_mode m, const char *what)
 		.stvec = csr_read(stvec),
 		.mode = m,
 		.bad_entry_is_ram = ram_range(BAD_ENTRY, NULL, NULL),
+		.sse = spec_at_least(2, 0) && sbi_probe(SBI_EXT_SSE),
 	};
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	r = hart_start(env.other, (uintptr_t)hsm_entry, (uintptr_t)&ctx);
@@ -279,6 +324,13 @@ static void check_suspend(enum hsm_mode m, const char *what)
 		report(LOAD(ctx.entries) == 2, "%s: resumed at resume_addr (entries %u)", what,
 		       LOAD(ctx.entries));
 		check_entry(1, "resume");
+		report(ctx.sip_at_resume & SIP_SSIP,
+		       "%s: the IPI that woke it is pending at resume (sip 0x%lx)", what,
+		       ctx.sip_at_resume);
+		if (ctx.sse)
+			report((ctx.sse_status & 3) == 1 && ctx.sse_priority == SSE_PRIORITY,
+			       "%s: its SSE event is still registered (status %ld, state 1 expected) with priority %ld (expected %d)",
+			       what, ctx.sse_status, ctx.sse_priority, SSE_PRIORITY);
 	}
 	check_stopped(what);
 }
