@@ -29,6 +29,7 @@ arch-$(CONFIG_ARCH_HAS_GUESTS) += \
 	arch/riscv/mmio_decode.c \
 	arch/riscv/guest_mem.c \
 	arch/riscv/guest_vm.c \
+	arch/riscv/vmid.c \
 	arch/riscv/timer.c \
 	arch/riscv/plic.c \
 	arch/riscv/vplic.c \

@@ -11,6 +11,7 @@
 #include <arch/isa.h>
 #include <arch/pte.h>
 #include <tern/arch.h>
+#include <tern/bootargs.h>
 #include <tern/cpu.h>
 #include <tern/errno.h>
 #include <tern/printk.h>
@@ -21,8 +22,9 @@ const char arch_image_magic[4] = { 'R', 'S', 'C', 0x05 };
 const uint64_t arch_image_default_offset = 0x200000;
 const uint16_t arch_elf_machine = 243; /* EM_RISCV */
 
-/* 0 is never a guest's; a VM keeps its VMID (tern has no VM teardown). */
-static atomic_uint vmid_next = 1;
+/* VMIDLEN, probed when the first VM is made (-1 until then); the command
+ * line's tern.vmid_bits=N may lower it (to test the shared-VMID path). */
+static int vmid_bits = -1;
 
 /* Whether hgatp takes a mode: it is WARL, an unsupported mode reads back
  * as something else (no guest is loaded yet, so writing it is harmless). */
@@ -36,22 +38,37 @@ static bool hgatp_mode_ok(unsigned long mode)
 	return (v >> HGATP_MODE_SHIFT) == mode;
 }
 
+/* Boot CPU, before any guest runs: hgatp may be written freely. */
+static unsigned int probe_vmid_bits(unsigned long mode)
+{
+	char arg[8];
+	unsigned int bits;
+
+	csr_write(hgatp, (mode << HGATP_MODE_SHIFT) |
+				 (((1UL << HGATP_VMID_BITS) - 1) << HGATP_VMID_SHIFT));
+	bits = riscv_vmid_bits(csr_read(hgatp));
+	csr_write(hgatp, 0);
+	if (bootarg_get(host_platform->bootargs, "tern.vmid_bits", arg, sizeof(arg)) &&
+	    arg[0] >= '0' && arg[0] <= '9' && (unsigned int)(arg[0] - '0') < bits && !arg[1])
+		bits = (unsigned int)(arg[0] - '0');
+	pr_info("tern: %u VMID bits%s\n", bits,
+		(1u << bits) <= VM_MAX_VMS ? ": VMs past the first ones share a VMID and are flushed on every switch" : "");
+	return bits;
+}
+
 int arch_vm_init(struct vm *vm, const char **why)
 {
 	struct arch_vm *a = &vm->arch;
 	const struct plat_cpu *c0 = &host_platform->cpus[0];
-	unsigned int id = atomic_fetch_add(&vmid_next, 1);
 
-	if (id >= (1u << HGATP_VMID_BITS)) {
-		*why = "no VMID left for the VM";
-		return -E_NOMEM;
-	}
-	a->vmid = id;
 	a->sv48x4 = hgatp_mode_ok(HGATP_MODE_SV48X4);
 	if (!a->sv48x4 && !hgatp_mode_ok(HGATP_MODE_SV39X4)) {
 		*why = "the hart's G-stage supports neither Sv48x4 nor Sv39x4";
 		return -E_NOTSUP;
 	}
+	if (vmid_bits < 0)
+		vmid_bits = (int)probe_vmid_bits(a->sv48x4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4);
+	a->vmid = riscv_vmid_for(vm->id, (unsigned int)vmid_bits);
 	/* Sstc for the guest needs it on the host (the guest's vstimecmp is
 	 * the hardware's) and the DT to say so; otherwise SBI TIME. */
 	a->sstc = riscv_host_has_sstc() && c0->isa && riscv_isa_has_ext(c0->isa, "sstc");

@@ -27,6 +27,7 @@ struct hart_state {
 	struct vcpu *loaded;
 	struct vcpu *fp_owner;   /* whose FP registers the hart holds */
 	struct vcpu *last[VM_MAX_VMS]; /* the VM's vCPU that ran here last */
+	struct vm *last_vm;      /* the VM that ran here last */
 	_Atomic uint32_t vmid_flushed; /* VMs whose G-stage TLB entries this hart dropped */
 };
 
@@ -68,6 +69,14 @@ static void vcpu_load(struct vcpu *v)
 		__asm__ volatile("fence.i" : : : "memory");
 	}
 	csr_write(hgatp, riscv_hgatp(vm));
+	if (vm->arch.vmid == RISCV_VMID_SHARED && h->last_vm != vm) {
+		/* VMs without a VMID of their own share one: what another
+		 * left here is tagged as this one's. */
+		hfence_gvma_all();
+		hfence_vvma_all();
+		h->vmid_flushed |= 1u << vm->id;
+	}
+	h->last_vm = vm;
 	if (!(h->vmid_flushed & (1u << vm->id))) {
 		/* Whatever ran before (firmware, a previous VM in this slot)
 		 * may have left entries tagged with this VMID. */

@@ -10,6 +10,7 @@
 #include "../../arch/riscv/include/arch/pte.h"
 #include "../../arch/riscv/include/arch/trap_decode.h"
 #include "../../arch/riscv/include/arch/unwind.h"
+#include "../../arch/riscv/include/arch/vmid.h"
 
 /* V, A, D and G: every leaf tern builds for itself. */
 #define LEAF_BASE (RISCV_PTE_V | RISCV_PTE_A | RISCV_PTE_D | RISCV_PTE_G)
@@ -188,4 +189,22 @@ TEST(riscv_unwind)
 	CHECK_EQ(riscv_unwind(&b, b.stack_lo, 0, pcs, RISCV_UNWIND_MAX), 0);
 	stack[58] = fp1;
 	CHECK_EQ(riscv_unwind(&b, fp1, 0, pcs, RISCV_UNWIND_MAX), 2);
+}
+
+TEST(riscv_vmid_width_and_assignment)
+{
+	/* VMIDLEN is how many low VMID bits kept the ones written. */
+	CHECK_EQ(riscv_vmid_bits(0x3fffULL << HGATP_VMID_SHIFT | 9ULL << 60), 14);
+	CHECK_EQ(riscv_vmid_bits(0x7fULL << HGATP_VMID_SHIFT), 7);
+	CHECK_EQ(riscv_vmid_bits(0), 0);
+	CHECK_EQ(riscv_vmid_bits(0x1ULL << HGATP_VMID_SHIFT), 1);
+	/* Slot n gets VMID n + 1 while that fits; 0 is never a VM's own. */
+	CHECK_EQ(riscv_vmid_for(0, 14), 1);
+	CHECK_EQ(riscv_vmid_for(3, 14), 4);
+	CHECK_EQ(riscv_vmid_for(2, 2), 3);
+	/* Too few bits: shared, flushed on every switch between VMs. */
+	CHECK_EQ(riscv_vmid_for(3, 2), RISCV_VMID_SHARED);
+	CHECK_EQ(riscv_vmid_for(0, 1), 1);
+	CHECK_EQ(riscv_vmid_for(1, 1), RISCV_VMID_SHARED);
+	CHECK_EQ(riscv_vmid_for(0, 0), RISCV_VMID_SHARED);
 }

@@ -17,7 +17,7 @@ UNIT_ARCH := arch/host/host.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm6
 	arch/arm64/vgic_model.c arch/arm64/vgic_lr.c arch/arm64/vgic_route.c \
 	arch/arm64/vgic_regs.c arch/arm64/vgic_v3_regs.c arch/arm64/vgic_v2_regs.c \
 	arch/arm64/vtimer_line.c arch/arm64/mmio_decode.c arch/arm64/id_regs.c \
-	arch/riscv/mmio_decode.c arch/riscv/vplic_model.c
+	arch/riscv/mmio_decode.c arch/riscv/vplic_model.c arch/riscv/vmid.c
 UNIT_TESTS := $(wildcard tests/unit/test_*.c) tests/unit/main.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c
 DTS := $(wildcard tests/unit/dts/*.dts)

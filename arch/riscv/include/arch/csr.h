@@ -88,6 +88,12 @@ static inline void hfence_gvma_vmid(unsigned long vmid)
 	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" : : "r"(vmid) : "memory");
 }
 
+/* Every G-stage entry of every VMID (and what was built on them). */
+static inline void hfence_gvma_all(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" : : : "memory");
+}
+
 /* gpa_shr2: the guest physical address shifted right by 2. */
 static inline void hfence_gvma_gpa(unsigned long gpa_shr2, unsigned long vmid)
 {

@@ -8,6 +8,7 @@
 
 #include <arch/trap_decode.h>
 #include <arch/vcpu.h>
+#include <arch/vmid.h>
 #include <tern/types.h>
 
 struct vcpu;
@@ -42,8 +43,6 @@ struct vm;
 #define HGATP_MODE_SV39X4 8UL
 #define HGATP_MODE_SV48X4 9UL
 #define HGATP_MODE_SHIFT 60
-#define HGATP_VMID_SHIFT 44
-#define HGATP_VMID_BITS 14
 
 /* scause codes: EXC_* and IRQ_* of <arch/trap_decode.h>. */
 
