@@ -228,11 +228,15 @@ void riscv_vcpu_lower(struct vcpu *v, uint64_t bits)
 		vcpu_kick(v);
 }
 
-void riscv_vcpu_fence(struct vcpu *t, const struct riscv_fence_req *req)
+unsigned int riscv_vcpu_fence(struct vcpu *t, const struct riscv_fence_req *req)
 {
 	struct riscv_fence_req *f = &t->arch.fence;
+	unsigned int seq;
 
 	spin_lock(&t->arch.fence_lock);
+	seq = ++t->arch.fence_seq;
+	if (!seq)
+		seq = ++t->arch.fence_seq; /* 0 means "no request" to a waiter */
 	f->fence_i |= req->fence_i;
 	if (req->vma_all || (req->vma_pending && f->vma_pending)) {
 		/* Two ranges pending at once: one full flush covers both. */
@@ -249,6 +253,7 @@ void riscv_vcpu_fence(struct vcpu *t, const struct riscv_fence_req *req)
 	spin_unlock(&t->arch.fence_lock);
 	if (riscv_loaded_vcpu() != t)
 		vcpu_kick(t);
+	return seq;
 }
 
 /* Up to this many pages a ranged request is done page by page. */
@@ -270,12 +275,14 @@ static void hfence_vvma_range(const struct riscv_fence_req *f)
 static void fences_apply(struct vcpu *v)
 {
 	struct riscv_fence_req f;
+	unsigned int seq;
 
 	if (!atomic_load_explicit(&v->arch.fence_any, memory_order_acquire))
 		return;
 	spin_lock(&v->arch.fence_lock);
 	atomic_store(&v->arch.fence_any, 0);
 	f = v->arch.fence;
+	seq = v->arch.fence_seq;
 	memset(&v->arch.fence, 0, sizeof(v->arch.fence));
 	spin_unlock(&v->arch.fence_lock);
 	if (f.fence_i)
@@ -290,6 +297,30 @@ static void fences_apply(struct vcpu *v)
 				hfence_vvma_all();
 		} else {
 			hfence_vvma_range(&f);
+		}
+	}
+	/* Done: a vCPU waiting in riscv_fence_wait may go on. */
+	atomic_store_explicit(&v->arch.fence_done, seq, memory_order_release);
+	arch_cpu_wake_all();
+}
+
+void riscv_fence_wait(struct vcpu *self, const unsigned int *seq)
+{
+	struct vm *vm = self->vm;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *t = &vm->vcpus[i];
+
+		if (!seq[i] || t == self)
+			continue; /* self fences before it re-enters the guest */
+		for (;;) {
+			unsigned int done = atomic_load_explicit(&t->arch.fence_done,
+								 memory_order_acquire);
+
+			if ((int)(done - seq[i]) >= 0 || !__atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE))
+				break;
+			fences_apply(self);
+			arch_cpu_relax();
 		}
 	}
 }

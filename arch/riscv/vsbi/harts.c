@@ -36,9 +36,27 @@ void vsbi_send_ipi(struct vcpu *self, struct vcpu *target, void *arg)
 	riscv_vcpu_raise(target, HVIP_VSSIP);
 }
 
-void vsbi_fence(struct vcpu *self, struct vcpu *target, void *req)
+struct fence_batch {
+	const struct riscv_fence_req *req;
+	unsigned int seq[VM_MAX_VCPUS];
+};
+
+static void fence_one(struct vcpu *self, struct vcpu *target, void *arg)
 {
-	riscv_vcpu_fence(target, req);
+	struct fence_batch *b = arg;
+
+	b->seq[target->id] = riscv_vcpu_fence(target, b->req);
+}
+
+long vsbi_remote_fence(struct vcpu *v, unsigned long mask, unsigned long base,
+		       const struct riscv_fence_req *req)
+{
+	struct fence_batch b = { .req = req };
+	long err = vsbi_for_each_hart(v, mask, base, fence_one, &b);
+
+	if (err == SBI_SUCCESS)
+		riscv_fence_wait(v, b.seq);
+	return err;
 }
 
 void vsbi_fence_vma_req(struct riscv_fence_req *req, unsigned long start, unsigned long size,

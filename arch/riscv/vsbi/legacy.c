@@ -34,16 +34,31 @@ static long read_mask(struct vcpu *v, uint64_t ptr, unsigned long *mask)
 	return SBI_SUCCESS;
 }
 
-static long to_masked(struct vcpu *v, uint64_t ptr,
-		      void (*fn)(struct vcpu *, struct vcpu *, void *), void *arg)
+/* The mask and base a v0.1 mask pointer means for vsbi_for_each_hart. */
+static long masked(struct vcpu *v, uint64_t ptr, unsigned long *mask, unsigned long *base)
 {
-	unsigned long mask;
-	long err;
-
+	*mask = 0;
+	*base = -1UL;
 	if (ptr == 0)
-		return vsbi_for_each_hart(v, 0, -1UL, fn, arg);
-	err = read_mask(v, ptr, &mask);
-	return err ? err : vsbi_for_each_hart(v, mask, 0, fn, arg);
+		return SBI_SUCCESS;
+	*base = 0;
+	return read_mask(v, ptr, mask);
+}
+
+static long send_ipis(struct vcpu *v, uint64_t ptr)
+{
+	unsigned long mask, base;
+	long err = masked(v, ptr, &mask, &base);
+
+	return err ? err : vsbi_for_each_hart(v, mask, base, vsbi_send_ipi, NULL);
+}
+
+static long fence(struct vcpu *v, uint64_t ptr, const struct riscv_fence_req *req)
+{
+	unsigned long mask, base;
+	long err = masked(v, ptr, &mask, &base);
+
+	return err ? err : vsbi_remote_fence(v, mask, base, req);
 }
 
 static void legacy_call(struct vcpu *v, struct fw_call *c)
@@ -67,19 +82,19 @@ static void legacy_call(struct vcpu *v, struct fw_call *c)
 		riscv_vcpu_lower(v, HVIP_VSSIP);
 		break;
 	case LEGACY_SEND_IPI:
-		r = to_masked(v, c->arg[0], vsbi_send_ipi, NULL);
+		r = send_ipis(v, c->arg[0]);
 		break;
 	case LEGACY_REMOTE_FENCE_I:
 		req.fence_i = true;
-		r = to_masked(v, c->arg[0], vsbi_fence, &req);
+		r = fence(v, c->arg[0], &req);
 		break;
 	case LEGACY_REMOTE_SFENCE_VMA:
 		vsbi_fence_vma_req(&req, c->arg[1], c->arg[2], false, 0);
-		r = to_masked(v, c->arg[0], vsbi_fence, &req);
+		r = fence(v, c->arg[0], &req);
 		break;
 	case LEGACY_REMOTE_SFENCE_VMA_ASID:
 		vsbi_fence_vma_req(&req, c->arg[1], c->arg[2], true, c->arg[3]);
-		r = to_masked(v, c->arg[0], vsbi_fence, &req);
+		r = fence(v, c->arg[0], &req);
 		break;
 	case LEGACY_SHUTDOWN:
 		vm_request_stop(v->vm, VM_STOP_OFF);

@@ -1,7 +1,8 @@
 /*
  * SBI RFENCE: remote FENCE.I and SFENCE.VMA (whole, ranged, by ASID). Each
  * target vCPU carries the fence out on its own hart before it next runs
- * (vcpu.c), since the guest translations it drops live there. The HFENCE
+ * (vcpu.c), since the guest translations it drops live there, and the call
+ * returns once every target has (or is out of the guest until it has). The HFENCE
  * functions are for a guest hypervisor; tern's guests have no H extension,
  * so they are not supported, as the specification words it.
  */
@@ -32,7 +33,7 @@ static void rfence_call(struct vcpu *v, struct fw_call *c)
 		c->ret[0] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
 		return;
 	}
-	err = vsbi_for_each_hart(v, c->arg[0], c->arg[1], vsbi_fence, &req);
+	err = vsbi_remote_fence(v, c->arg[0], c->arg[1], &req);
 	c->ret[0] = (uint64_t)err;
 	c->ret[1] = 0;
 }

@@ -65,8 +65,15 @@ struct vcpu *riscv_loaded_vcpu(void);
 /* Raise VS-level interrupt bits (hvip) of a vCPU from any hart. */
 void riscv_vcpu_raise(struct vcpu *v, uint64_t hvip_bits);
 void riscv_vcpu_lower(struct vcpu *v, uint64_t hvip_bits);
-/* Ask target to carry out a fence on its hart before it runs again. */
-void riscv_vcpu_fence(struct vcpu *target, const struct riscv_fence_req *req);
+/* Ask target to carry out a fence on its hart before it runs again; the
+ * request's number, for riscv_fence_wait. */
+unsigned int riscv_vcpu_fence(struct vcpu *target, const struct riscv_fence_req *req);
+/* Return once every vCPU i of self's VM with seq[i] != 0 (seq has one
+ * entry per vCPU) has carried out its request seq[i], or is out of the
+ * guest (it does so before it next enters). Fences asked of self meanwhile
+ * are done here, so two vCPUs fencing each other both go on. Bounded: a
+ * target in the guest was kicked. */
+void riscv_fence_wait(struct vcpu *self, const unsigned int *seq);
 /* The guest timer (SBI set_timer / legacy SET_TIMER). */
 void riscv_vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 

@@ -105,6 +105,8 @@ struct arch_vcpu {
 	spinlock_t fence_lock;
 	struct riscv_fence_req fence;
 	_Atomic unsigned int fence_any; /* fence has a request: checked without the lock */
+	unsigned int fence_seq;         /* requests made so far, under fence_lock */
+	_Atomic unsigned int fence_done; /* fence_seq as of the last fences carried out */
 	/* HSM suspend: a non-retentive suspend resumes here on wake-up. */
 	bool suspend_nonret;
 	uint64_t resume_addr, resume_opaque;

@@ -29,7 +29,11 @@ long vsbi_for_each_hart(struct vcpu *v, unsigned long mask, unsigned long base,
 
 /* The actions behind IPI / RFENCE, shared with the legacy calls. */
 void vsbi_send_ipi(struct vcpu *self, struct vcpu *target, void *arg);
-void vsbi_fence(struct vcpu *self, struct vcpu *target, void *req);
+/* A remote fence: the harts of mask/base (as vsbi_for_each_hart) carry out
+ * req, and the call returns once they have (SBI RFENCE and the legacy
+ * remote fences promise that the remote harts have fenced). */
+long vsbi_remote_fence(struct vcpu *v, unsigned long mask, unsigned long base,
+		       const struct riscv_fence_req *req);
 /* A ranged remote SFENCE.VMA request (size 0 with start 0, or -1: all). */
 void vsbi_fence_vma_req(struct riscv_fence_req *req, unsigned long start, unsigned long size,
 			bool has_asid, unsigned long asid);
