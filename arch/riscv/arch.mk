@@ -44,4 +44,5 @@ arch-$(CONFIG_ARCH_HAS_GUESTS) += \
 	arch/riscv/vsbi/srst.c \
 	arch/riscv/vsbi/dbcn.c \
 	arch/riscv/vsbi/sse.c \
+	arch/riscv/vsbi/fwft.c \
 	arch/riscv/sse_deliver.c

@@ -185,6 +185,7 @@ static void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg, bool resume
 		atomic_store(&a->hvip_set, 0);
 		atomic_store(&a->hvip_clear, 0);
 		memset(&a->sse, 0, sizeof(a->sse));
+		a->fwft_locked = 0;
 	}
 	if (loaded) {
 		/* The vCPU loaded on this hart: the hardware holds what it

@@ -46,6 +46,7 @@ enum fw_service_id {
 	FW_SVC_SBI_SRST,
 	FW_SVC_SBI_DBCN,
 	FW_SVC_SBI_SSE,
+	FW_SVC_SBI_FWFT,
 	FW_SVC_COUNT
 };
 

@@ -15,6 +15,7 @@
 #define SBI_EXT_DBCN 0x4442434E
 #define SBI_EXT_RFENCE 0x52464E43
 #define SBI_EXT_SSE 0x535345
+#define SBI_EXT_FWFT 0x46574654
 /* Legacy v0.1 extensions: the function is the extension ID itself. */
 #define SBI_LEGACY_PUTCHAR 0x01
 #define SBI_LEGACY_SHUTDOWN 0x08

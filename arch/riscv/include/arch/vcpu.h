@@ -112,6 +112,7 @@ struct arch_vcpu {
 	uint64_t resume_addr, resume_opaque;
 	bool hsm_suspended;
 	struct riscv_sse sse;
+	uint32_t fwft_locked;   /* SBI FWFT features locked until the hart's reset */
 };
 
 /* The guest's interrupt controller: one PLIC, one S-mode context per vCPU. */

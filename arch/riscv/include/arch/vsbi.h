@@ -1,7 +1,7 @@
 /*
  * The SBI tern implements for its guests (arch/riscv/vsbi/, one file per
  * extension, each a service of the firmware-call registry). Extension and
- * function IDs are the SBI v2.0 specification's.
+ * function IDs are the SBI v3.0 specification's.
  */
 #ifndef ARCH_RISCV_VSBI_H
 #define ARCH_RISCV_VSBI_H
@@ -15,9 +15,10 @@ struct vcpu;
 
 /* Extension IDs: SBI_EXT_* of <arch/sbi.h>. */
 
-/* BASE: v2.0, and an implementation ID of tern's own ("tern" in ASCII:
- * not among the IDs the specification has handed out). */
-#define VSBI_SPEC_VERSION ((2UL << 24) | 0)
+/* BASE: v3.0 (tern implements SSE and FWFT, both new in 3.0), and an
+ * implementation ID of tern's own ("tern" in ASCII: not among the IDs the
+ * specification has handed out). */
+#define VSBI_SPEC_VERSION ((3UL << 24) | 0)
 #define VSBI_IMPL_ID 0x7465726eUL
 #define VSBI_IMPL_VERSION 0x00000001UL /* tern 0.1 */
 

@@ -277,6 +277,7 @@ int main(int argc, char **argv)
 	check_rfence();
 	check_hsm();
 	check_dbcn();
+	check_fwft();
 	check_legacy();
 	check_srst();
 

@@ -149,6 +149,7 @@ void check_ipi(void);
 void check_rfence(void);
 void check_hsm(void);
 void check_dbcn(void);
+void check_fwft(void);
 void check_legacy(void);
 void check_srst(void);
 
