@@ -63,4 +63,5 @@ arch-$(CONFIG_ARCH_HAS_GUESTS) += \
 	arch/arm64/vgic_v2_regs.c \
 	arch/arm64/vtimer.c \
 	arch/arm64/vtimer_line.c \
+	arch/arm64/ptimer.c \
 	arch/arm64/hyp_timer.c

@@ -11,13 +11,23 @@
 #include <arch/sysreg.h>
 #include <arch/vgic_hw.h>
 #include <tern/compiler.h>
+#include <tern/cpu.h>
 
 #define CNTHP_CTL_ENABLE (1u << 0)
+
+/* What each CPU's timer is armed for (UINT64_MAX: off), so that arming it
+ * again for the same time (every guest entry with an emulated timer
+ * running) costs no register writes. */
+static uint64_t armed[NR_CPUS];
 
 void hyp_timer_set(uint64_t slice_deadline, uint64_t idle_deadline)
 {
 	uint64_t when = MIN(slice_deadline, idle_deadline);
+	uint64_t *now = &armed[this_cpu()->id];
 
+	if (when == *now)
+		return;
+	*now = when;
 	if (when == UINT64_MAX) {
 		write_sysreg(cnthp_ctl_el2, 0);
 	} else {
@@ -31,6 +41,7 @@ bool hyp_timer_irq(uint32_t intid, void *ctx)
 {
 	(void)intid;
 	(void)ctx;
+	armed[this_cpu()->id] = UINT64_MAX;
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
 	return false;
@@ -40,6 +51,7 @@ void hyp_timer_cpu_init(void)
 {
 	/* Nothing armed, and no guest's virtual timer left running by
 	 * whatever ran before tern. */
+	armed[this_cpu()->id] = UINT64_MAX;
 	write_sysreg(cnthp_ctl_el2, 0);
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();

@@ -33,6 +33,11 @@ void arch_set_slice_timer(uint64_t us)
 	hyp_timer_set(end, UINT64_MAX);
 }
 
+void arm64_guest_timer(uint64_t deadline)
+{
+	hyp_timer_set(slice_end[this_cpu()->id], deadline);
+}
+
 bool arm64_slice_expired(void)
 {
 	uint64_t end = slice_end[this_cpu()->id];

@@ -5,9 +5,9 @@
  *
  * What traps here: ID registers (TID3), ACTLR_EL1 (TACR), GICv3 SGI
  * generation (always, with IMO/FMO), implementation-defined registers
- * (TIDCP), LORegions (TLOR), RAS error records (TERR), the physical timer
- * (CNTHCTL_EL2.EL1PCEN), trace, AMU, SPE, MTE and pointer-authentication
- * key registers.
+ * (TIDCP), LORegions (TLOR), RAS error records (TERR), the EL1 physical
+ * timer (CNTHCTL_EL2.EL1PCEN; emulated by ptimer.c), trace, AMU, SPE, MTE
+ * and pointer-authentication key registers.
  */
 #include <arch/esr.h>
 #include <arch/guest.h>
@@ -64,6 +64,10 @@ static const struct sysreg_emul sysregs[] = {
 	{ SYS_KEY(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", NULL, write_ignore },
 	/* IMPLEMENTATION DEFINED controls stay the host's: reads as 0. */
 	{ SYS_KEY(3, 0, 1, 0, 1), "ACTLR_EL1", read_zero, write_ignore },
+	/* The EL1 physical timer, emulated (ptimer.c). */
+	{ SYS_KEY(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", ptimer_read_tval, ptimer_write_tval },
+	{ SYS_KEY(3, 3, 14, 2, 1), "CNTP_CTL_EL0", ptimer_read_ctl, ptimer_write_ctl },
+	{ SYS_KEY(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", ptimer_read_cval, ptimer_write_cval },
 };
 
 static bool is_id_reg(uint32_t iss)

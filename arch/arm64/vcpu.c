@@ -174,8 +174,8 @@ static void vcpu_load(struct vcpu *v)
 	 * SPE and trace filter controls trap. */
 	h->mdcr = read_sysreg(mdcr_el2);
 	write_sysreg(mdcr_el2, h->mdcr | MDCR_TPMS | MDCR_TTRF | arm64_debug_traps(v));
-	/* The guest reads the physical counter but its timer is CNTV: the
-	 * physical timer's registers trap (and come back UNDEFINED). */
+	/* The guest reads the physical counter directly; the EL1 physical
+	 * timer's registers trap and tern emulates them (ptimer.c). */
 	h->cnthctl = read_sysreg(cnthctl_el2);
 	write_sysreg(cnthctl_el2, (h->cnthctl | CNTHCTL_EL1PCTEN) & ~CNTHCTL_EL1PCEN);
 	pmu_restore(&a->pmu);
@@ -239,6 +239,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	/* The exit handler must not then write the call's results over the
 	 * new x0, or step the new PC past an instruction. */
 	a->reset_done = true;
+	ptimer_reset(v);
 
 	/* A vCPU resetting itself (a powerdown CPU_SUSPEND) is loaded here:
 	 * its hardware registers are what it will resume with. */
@@ -273,6 +274,7 @@ enum vcpu_exit arch_vcpu_run(struct vcpu *v)
 		if (next != GUEST_RUN)
 			break;
 		arm64_sdei_deliver(v);
+		ptimer_entry(v);
 		vgic_flush(v);
 		unsigned int kind = arm64_guest_enter(&v->arch.regs);
 		vgic_sync(v);
@@ -290,7 +292,9 @@ bool arch_vcpu_irq_pending(struct vcpu *v)
 
 uint64_t arch_vcpu_timer_deadline(struct vcpu *v)
 {
-	return vtimer_deadline(v);
+	uint64_t vt = vtimer_deadline(v), pt = ptimer_deadline(v);
+
+	return vt < pt ? vt : pt;
 }
 
 void arch_vm_reset(struct vm *vm)

@@ -13,9 +13,9 @@
  * level for tern. A fall seen before the guest took the interrupt
  * withdraws it (vtimer_sync).
  *
- * The guest's EL1 physical timer (CNTP_*) traps and is not offered: Linux
- * at EL1 uses the virtual timer (vcpu.c sets CNTHCTL_EL2: EL1PCTEN on,
- * EL1PCEN off). The counter itself (CNTPCT, CNTVCT) reads directly.
+ * The guest's EL1 physical timer (CNTP_*) traps and is emulated by
+ * ptimer.c (vcpu.c sets CNTHCTL_EL2: EL1PCTEN on, EL1PCEN off). The
+ * counter itself (CNTPCT, CNTVCT) reads directly.
  */
 #include <libfdt.h>
 #include <arch/guest.h>

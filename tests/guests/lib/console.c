@@ -26,16 +26,6 @@ static struct {
 #define NS16550_LSR 5
 #define NS16550_LSR_THRE (1u << 5)
 
-static uint32_t mmio_read32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static void mmio_write32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
 static uint32_t ns16550_read(unsigned int reg)
 {
 	uintptr_t a = uart.base + (reg << uart.shift);

@@ -64,8 +64,22 @@ void arm64_debug_lazy_load(struct vcpu *v);
 void arm64_debug_put(struct vcpu *v);
 /* vcpu.c: the vCPU loaded on this physical CPU, or NULL. */
 struct vcpu *arm64_loaded_vcpu(void);
-/* idle.c: whether this CPU's time slice (arch_set_slice_timer) is over. */
+/* idle.c: whether this CPU's time slice (arch_set_slice_timer) is over;
+ * a deadline of the running vCPU's own (its emulated timer) for tern's
+ * timer to fire at too, UINT64_MAX: none. */
 bool arm64_slice_expired(void);
+void arm64_guest_timer(uint64_t deadline);
+/* ptimer.c: the guest's EL1 physical timer, emulated. The register
+ * accessors are the trapped CNTP_CTL/CVAL/TVAL_EL0 (sysreg_trap.c). */
+void ptimer_entry(struct vcpu *v);
+uint64_t ptimer_deadline(const struct vcpu *v);
+void ptimer_reset(struct vcpu *v);
+void ptimer_read_ctl(struct vcpu *v, uint64_t *val);
+void ptimer_write_ctl(struct vcpu *v, uint64_t val);
+void ptimer_read_cval(struct vcpu *v, uint64_t *val);
+void ptimer_write_cval(struct vcpu *v, uint64_t val);
+void ptimer_read_tval(struct vcpu *v, uint64_t *val);
+void ptimer_write_tval(struct vcpu *v, uint64_t val);
 
 /* inject.c: exceptions delivered to the loaded vCPU's EL1, as the
  * architecture would take them, at the instruction that exited. */

@@ -105,6 +105,7 @@ struct arch_vcpu {
 	uint64_t irq_exits; /* physical interrupts taken while in the guest */
 	struct vgic_cpu vgic;
 	struct vtimer vtimer;
+	struct ptimer ptimer;
 };
 
 /* ID_AA64* and AArch32 ID registers (op0 3, op1 0, CRn 0, CRm 1-7): the

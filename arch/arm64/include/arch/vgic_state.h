@@ -113,4 +113,11 @@ struct vtimer {
 	                         * interrupt, or the output is seen to fall first */
 };
 
+/* A vCPU's EL1 physical timer (CNTP), emulated by tern (ptimer.c). */
+struct ptimer {
+	uint64_t ctl;           /* ENABLE and IMASK as written (ISTATUS is computed) */
+	uint64_t cval;
+	bool level;             /* virtual PPI 30 as tern last set it */
+};
+
 #endif

@@ -11,29 +11,14 @@
 
 #include "../bench.h"
 
-#define read_sysreg(r)                                        \
-	({                                                    \
-		uint64_t __v;                                 \
-		__asm__ volatile("mrs %0, " #r : "=r"(__v)::"memory"); \
-		__v;                                          \
-	})
-#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
-#define isb() __asm__ volatile("isb" ::: "memory")
 
 /* GICv3 CPU interface, by encoding (binutils may lack the names). */
-#define ICC_PMR_EL1 s3_0_c4_c6_0
-#define ICC_IAR1_EL1 s3_0_c12_c12_0
-#define ICC_EOIR1_EL1 s3_0_c12_c12_1
 #define ICC_SGI1R_EL1 s3_0_c12_c11_5
-#define ICC_SRE_EL1 s3_0_c12_c12_5
-#define ICC_IGRPEN1_EL1 s3_0_c12_c12_7
 
 #define TERN_NULL 0x86000000u
 #define PPI_VTIMER 27u
 #define SGI_BENCH 0u
 
-static uintptr_t gicd, gicr;
-static bool gic_v3;
 static uint32_t prio_saved;
 
 extern char bench_vectors[];
@@ -45,16 +30,6 @@ static volatile unsigned int irq_count[2];
 static volatile bool pong; /* switch mode: CPU 1 answers an SGI with one */
 static volatile bool stop_secondary;
 static volatile bool secondary_ready;
-
-static inline uint32_t mmio_read32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void mmio_write32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
 
 uint64_t bench_cycles(void)
 {
@@ -99,55 +74,22 @@ static volatile uint32_t sink;
 
 static void op_mmio_read(void)
 {
-	sink = mmio_read32(gicd + 0x4); /* GICD_TYPER */
+	sink = mmio_read32(gic.dist + 0x4); /* GICD_TYPER */
 }
 
 /* GICD_IPRIORITYR8: SPIs 32-35, which nothing here uses; the value read
  * at setup is written back. */
 static void op_mmio_write(void)
 {
-	mmio_write32(gicd + 0x420, prio_saved);
-}
-
-/* The redistributor frame (RD_base) of the calling CPU: GICR_TYPER's
- * affinity matches MPIDR; frames are 128 KiB (no VLPIs), Last ends them. */
-static uintptr_t my_redist(void)
-{
-	uint64_t mpidr = read_sysreg(mpidr_el1);
-	uint32_t aff = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
-
-	for (uintptr_t f = gicr; f < gicr + 64 * 0x20000; f += 0x20000) {
-		uint32_t hi = mmio_read32(f + 0xc), lo = mmio_read32(f + 0x8);
-
-		if (hi == aff)
-			return f;
-		if (lo & (1u << 4)) /* Last */
-			break;
-	}
-	return 0;
+	mmio_write32(gic.dist + 0x420, prio_saved);
 }
 
 /* This CPU's GICv3 interface and redistributor: PPI 27 and SGI 0 enabled,
  * group 1, priority 0x80; the bench vectors installed. */
 static bool gic_cpu_setup(void)
 {
-	uintptr_t rd = my_redist(), sgi;
-
-	if (!rd)
+	if (!gic_cpu_enable((1u << PPI_VTIMER) | (1u << SGI_BENCH)))
 		return false;
-	sgi = rd + 0x10000;
-	mmio_write32(rd + 0x14, mmio_read32(rd + 0x14) & ~2u); /* WAKER.ProcessorSleep */
-	for (int i = 0; i < 1000 && (mmio_read32(rd + 0x14) & 4u); i++)
-		;
-	mmio_write32(sgi + 0x80, 0xffffffffu); /* IGROUPR0: group 1 */
-	mmio_write32(sgi + 0x400 + SGI_BENCH, 0x80808080u); /* IPRIORITYR0 */
-	mmio_write32(sgi + 0x400 + (PPI_VTIMER & ~3u), 0x80808080u);
-	mmio_write32(sgi + 0x100, (1u << PPI_VTIMER) | (1u << SGI_BENCH)); /* ISENABLER0 */
-	write_sysreg(ICC_SRE_EL1, read_sysreg(ICC_SRE_EL1) | 1);
-	isb();
-	write_sysreg(ICC_PMR_EL1, 0xff);
-	write_sysreg(ICC_IGRPEN1_EL1, 1);
-	isb();
 	write_sysreg(vbar_el1, (uintptr_t)bench_vectors);
 	isb();
 	return true;
@@ -164,7 +106,7 @@ void bench_irq(uint64_t cycles, uint64_t ticks);
 void bench_irq(uint64_t cycles, uint64_t ticks)
 {
 	unsigned int me = cpu_index();
-	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
+	uint32_t intid = gic_ack();
 
 	irq_cycles[me] = cycles;
 	irq_ticks[me] = ticks;
@@ -172,8 +114,7 @@ void bench_irq(uint64_t cycles, uint64_t ticks)
 		write_sysreg(cntv_ctl_el0, 0); /* no longer pending */
 	if (intid == SGI_BENCH && me == 1 && pong && !stop_secondary)
 		send_sgi(0);
-	write_sysreg(ICC_EOIR1_EL1, intid);
-	isb();
+	gic_eoi(intid);
 	irq_count[me]++;
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 }
@@ -232,7 +173,7 @@ static bool irq_ready;
 
 static const char *need_gicd(void)
 {
-	return gicd ? NULL : "no GIC in the DT";
+	return gic.dist ? NULL : "no GIC in the DT";
 }
 
 static const char *need_gicv3(void)
@@ -254,27 +195,6 @@ static void secondary(void *arg)
 	write_sysreg(vbar_el1, saved_vbar);
 }
 
-static const void *find_gic(void)
-{
-	const void *fdt = guest_fdt();
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
-	int len;
-	const fdt32_t *reg;
-
-	gic_v3 = node >= 0;
-	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic");
-	if (node < 0)
-		return NULL;
-	/* The virt boards' GIC nodes use 2 address and 2 size cells. */
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg || len < 32)
-		return NULL;
-	gicd = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]));
-	gicr = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[4]) << 32 | fdt32_to_cpu(reg[5]));
-	return fdt;
-}
-
 bool bench_arch_setup(void)
 {
 	uint64_t a, b;
@@ -289,26 +209,24 @@ bool bench_arch_setup(void)
 		printf("bench: PMCCNTR_EL0 does not count\n");
 		return false;
 	}
-	if (!find_gic())
+	if (!gic_find())
 		report_info("no GIC in the DT: MMIO and interrupt ops cannot run");
 	else
-		prio_saved = mmio_read32(gicd + 0x420);
+		prio_saved = mmio_read32(gic.dist + 0x420);
 	saved_vbar = read_sysreg(vbar_el1);
 	return true;
 }
 
 bool bench_arch_start(enum bench_mode mode)
 {
-	if (!gicd) {
+	if (!gic.dist) {
 		report_skip("no GIC");
 		return mode == MODE_ONE;
 	}
-	if (!gic_v3) {
+	if (!gic.v3) {
 		report_info("GICv2: interrupt ops need GICv3 (gic-version=3)");
 		return mode == MODE_ONE;
 	}
-	/* Distributor: affinity routing, group 1 on. */
-	mmio_write32(gicd, mmio_read32(gicd) | 0x12);
 	if (!gic_cpu_setup()) {
 		report(false, "CPU 0: no redistributor frame");
 		return false;

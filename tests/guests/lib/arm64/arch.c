@@ -14,13 +14,6 @@
 
 static enum smccc_conduit conduit;
 
-#define read_sysreg(r)                                         \
-	({                                                     \
-		uint64_t __v;                                  \
-		__asm__ volatile("mrs %0, " #r : "=r"(__v));       \
-		__v;                                           \
-	})
-#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)))
 
 /* The frame head.S saves: x0..x30, sp, then these four. */
 struct arm64_regs {
@@ -210,11 +203,22 @@ static const char *const vector_names[16] = {
 	"sync (EL0 32)", "irq (EL0 32)", "fiq (EL0 32)", "serror (EL0 32)",
 };
 
+static void (*irq_handler)(void);
+
+void set_irq_handler(void (*handler)(void))
+{
+	irq_handler = handler;
+}
+
 void arm64_exception(struct arm64_regs *regs, unsigned long vector);
 void arm64_exception(struct arm64_regs *regs, unsigned long vector)
 {
 	unsigned long ec = ESR_EC(regs->esr);
 
+	if (vector == 5 && irq_handler) {
+		irq_handler();
+		return;
+	}
 	/* Only a synchronous exception at EL1 (SPx) can be one a test asked
 	 * for; skip the A64 instruction that raised it. */
 	if (vector == 4 && exception_expected(ec, regs->esr, regs->elr)) {

@@ -5,6 +5,7 @@
 #ifndef GUEST_ARCH_H
 #define GUEST_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* SMCCC: x0..x3 on return. */
@@ -57,6 +58,53 @@ enum smccc_conduit smccc_conduit(void);
 
 /* The cause exception_result() reports for an undefined instruction. */
 #define EXC_CAUSE_UNDEF ESR_EC_UNKNOWN
+
+/* System registers by name ("cntp_ctl_el0", "s3_0_c12_c12_0"); the memory
+ * clobbers keep them in program order with the accesses around them. */
+#define read_sysreg(r)                                                 \
+	({                                                             \
+		uint64_t __v;                                          \
+		__asm__ volatile("mrs %0, " #r : "=r"(__v)::"memory"); \
+		__v;                                                   \
+	})
+#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define isb() __asm__ volatile("isb" ::: "memory")
+
+/* 32-bit device accesses, as single LDR/STR without writeback: a
+ * post-indexed form (which the compiler picks in a loop) leaves no
+ * syndrome for a hypervisor to emulate the access from. */
+static inline uint32_t mmio_read32(uintptr_t a)
+{
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void mmio_write32(uintptr_t a, uint32_t v)
+{
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
+/* gic.c: the GIC from the DT, for this CPU's SGIs and PPIs. */
+struct gic {
+	bool v3;
+	uintptr_t dist;
+	uintptr_t cpu; /* GICv3: the redistributors; GICv2: the CPU interface */
+};
+extern struct gic gic;
+bool gic_find(void);
+/* The calling CPU's redistributor frame (GICv3), 0 if there is none. */
+uintptr_t gic_my_redist(void);
+/* Enable the private interrupts in mask (bit n: INTID n) at priority 0x80
+ * and this CPU's interface; false without a redistributor for it. */
+bool gic_cpu_enable(uint32_t private_mask);
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+
+/* An IRQ taken at EL1 (SPx) calls handler, then returns to where it hit;
+ * NULL (the default): an IRQ is an unexpected exception. */
+void set_irq_handler(void (*handler)(void));
 
 /* Executes a permanently undefined instruction (UDF #0) and returns its
  * address; an exception must be expected (expect_exception()). */

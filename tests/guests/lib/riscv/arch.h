@@ -12,6 +12,18 @@ struct sbiret {
 	long value;
 };
 
+/* 32-bit device accesses (LW/SW, which a hypervisor decodes from htinst
+ * or the instruction). */
+static inline uint32_t mmio_read32(uintptr_t a)
+{
+	return *(volatile uint32_t *)a;
+}
+
+static inline void mmio_write32(uintptr_t a, uint32_t v)
+{
+	*(volatile uint32_t *)a = v;
+}
+
 /* One SBI call: a7 = ext, a6 = fid, a0..a5 = arguments. */
 struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
 			unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
