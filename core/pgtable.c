@@ -65,6 +65,21 @@ uint64_t pt_level_size(const struct pt_geometry *g, unsigned int level)
 	return 1ULL << level_shift(g, level);
 }
 
+uint64_t pt_tables_to_map(const struct pt_geometry *g, uint64_t va, uint64_t size)
+{
+	uint64_t n = 0;
+
+	if (!size)
+		return 0;
+	/* A table at level l covers what one entry of level l - 1 maps. */
+	for (unsigned int l = 1; l < g->levels; l++) {
+		uint64_t cover = pt_level_size(g, l - 1);
+
+		n += (va + size - 1) / cover - va / cover + 1;
+	}
+	return n;
+}
+
 uint64_t pt_input_size(const struct pt_geometry *g)
 {
 	/* pt_init refuses geometries this cannot express; say "none" for them. */

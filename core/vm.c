@@ -20,23 +20,58 @@
 struct vm vms[VM_MAX_VMS];
 unsigned int nr_vms;
 
+/* Stage-2 tables: pages from the VM's reserve, anything else (a root
+ * larger than a page, or before the reserve exists) from the pool. */
 static void *s2_alloc_table(void *ctx, size_t size, paddr_t *pa)
 {
 	struct vm *vm = ctx;
-	paddr_t p = pool_alloc(&tern_pool, &vm->acct, size, size);
+	paddr_t p;
 
-	if (!p)
-		return NULL;
+	if (size == PAGE_SIZE && vm->s2_reserve) {
+		p = vm->s2_reserve;
+		vm->s2_reserve = *(paddr_t *)(uintptr_t)p;
+	} else {
+		p = pool_alloc(&tern_pool, &vm->acct, size, size);
+		if (!p)
+			return NULL;
+		if (size == PAGE_SIZE)
+			vm->s2_reserved++; /* one more page the reserve will keep */
+	}
 	memset((void *)(uintptr_t)p, 0, size);
 	*pa = p;
 	return (void *)(uintptr_t)p;
 }
 
+/* Pages go back to the reserve (vm_release returns it to the pool). */
 static void s2_free_table(void *ctx, void *va, size_t size)
 {
 	struct vm *vm = ctx;
 
+	if (size == PAGE_SIZE) {
+		*(paddr_t *)va = vm->s2_reserve;
+		vm->s2_reserve = (uintptr_t)va;
+		return;
+	}
 	pool_free(&tern_pool, &vm->acct, (uintptr_t)va, size);
+}
+
+/* Set aside the table pages mapping every page of the VM's RAM can take,
+ * and a few for the device pages the arch maps beside it. */
+static int s2_reserve(struct vm *vm)
+{
+	const struct pt_geometry *g = vm->s2.fmt->geo;
+	uint64_t n = pt_tables_to_map(g, vm->ram_ipa, vm->ram_size) + 2 * (g->levels - 1);
+
+	for (uint64_t i = 0; i < n; i++) {
+		paddr_t p = pool_alloc(&tern_pool, &vm->acct, PAGE_SIZE, PAGE_SIZE);
+
+		if (!p)
+			return -E_NOMEM;
+		*(paddr_t *)(uintptr_t)p = vm->s2_reserve;
+		vm->s2_reserve = p;
+		vm->s2_reserved++;
+	}
+	return 0;
 }
 
 static void *s2_phys_to_virt(void *ctx, paddr_t pa)
@@ -90,11 +125,19 @@ static int vm_boot(struct vm *vm, const char **why)
 	return 0;
 }
 
-/* Give back what a VM took from the pool: its stage-2 tables and its RAM. */
+/* Give back what a VM took from the pool: its stage-2 tables (and their
+ * reserve) and its RAM. */
 static void vm_release(struct vm *vm)
 {
 	if (vm->s2.root)
 		pt_destroy(&vm->s2);
+	while (vm->s2_reserve) {
+		paddr_t p = vm->s2_reserve;
+
+		vm->s2_reserve = *(paddr_t *)(uintptr_t)p;
+		pool_free(&tern_pool, &vm->acct, p, PAGE_SIZE);
+	}
+	vm->s2_reserved = 0;
 	if (vm->ram_pa)
 		pool_free(&tern_pool, &vm->acct, vm->ram_pa, vm->ram_size);
 	vm->ram_pa = 0;
@@ -141,6 +184,11 @@ static int vm_setup(struct vm *vm, const struct vm_config *cfg, const char **why
 		*why = "cannot build the VM's stage-2 tables";
 		return err;
 	}
+	err = s2_reserve(vm);
+	if (err) {
+		*why = "not enough free memory for the VM's stage-2 tables";
+		return err;
+	}
 	err = vuart_create(vm, &p->uart, why);
 	if (err)
 		return err;
@@ -185,6 +233,12 @@ int vm_stage2_populate(struct vm *vm, paddr_t ipa)
 	if (!err)
 		vm->s2_populated++;
 	spin_unlock(&vm->s2_lock);
+	if (err == -E_NOMEM && !vm->s2_nomem_reported) {
+		/* Cannot happen with the reserve; say so should it ever. */
+		vm->s2_nomem_reported = true;
+		pr_err("%s: out of memory for stage-2 tables: its access at %#llx gets an abort\n",
+		       vm->name, (unsigned long long)ipa);
+	}
 	/* Mapped already: another vCPU touched it since this one faulted. */
 	return err == -E_EXIST ? 0 : err;
 }

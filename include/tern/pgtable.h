@@ -68,6 +68,10 @@ uint64_t pt_level_size(const struct pt_geometry *g, unsigned int level);
 uint64_t pt_input_size(const struct pt_geometry *g);
 size_t pt_root_size(const struct pt_geometry *g);
 
+/* How many tables below the root mapping [va, va + size) page by page can
+ * need at most: what to set aside so that the range always maps. */
+uint64_t pt_tables_to_map(const struct pt_geometry *g, uint64_t va, uint64_t size);
+
 int pt_init(struct pgtable *pt, const struct pt_format *fmt, const struct pt_mm_ops *mm);
 void pt_destroy(struct pgtable *pt); /* frees every table, root included */
 

@@ -69,6 +69,13 @@ struct vm {
 	struct pt_mm_ops s2_ops;  /* its tables come from the pool, charged to acct */
 	spinlock_t s2_lock;       /* serialises changes to s2 */
 	uint64_t s2_populated;    /* pages mapped on first touch */
+	/* Stage-2 table pages set aside when the VM was made, enough to map
+	 * all of its RAM (pt_tables_to_map): free pages linked through their
+	 * first word. First touches take from here, never from the pool, so
+	 * another VM's growth cannot leave this one unable to map a page. */
+	paddr_t s2_reserve;
+	uint64_t s2_reserved;     /* pages set aside, free or in use */
+	bool s2_nomem_reported;
 	struct mmio_bus mmio;
 	struct mem_account acct;  /* host memory this VM uses */
 	uint32_t services;        /* BIT(enum fw_service_id) for each firmware service it has */

@@ -871,3 +871,34 @@ TEST(pgtable_random_against_model)
 	teardown(&f);
 	free(m);
 }
+
+/* The tables set aside for a range (pt_tables_to_map) are exactly what
+ * mapping it page by page takes, wherever the range sits. */
+TEST(pgtable_tables_to_map_is_what_mapping_takes)
+{
+	static const struct {
+		const struct pt_format *fmt;
+		uint64_t va, size;
+		uint64_t want;
+	} cases[] = {
+		/* Sv39: one L1 table covers 1 GiB, one L2 table 2 MiB. */
+		{ &fmt_sv39, GiB(2), MiB(64), 1 + 32 },
+		{ &fmt_sv39, GiB(1) - MiB(2), MiB(4), 2 + 2 },
+		{ &fmt_sv39, GiB(2) + KiB(4), KiB(8), 1 + 1 },
+		{ &fmt_sv39x4, GiB(2) - MiB(1), MiB(4), 2 + 3 },
+		{ &fmt_arm64, GiB(1) - KiB(4), MiB(2) + KiB(8), 1 + 2 + 3 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		uint64_t want = pt_tables_to_map(cases[i].fmt->geo, cases[i].va, cases[i].size);
+
+		CHECK_EQ(want, cases[i].want);
+		setup(&f, cases[i].fmt);
+		for (uint64_t off = 0; off < cases[i].size; off += KiB(4))
+			CHECK_EQ(pt_map(&f.pt, cases[i].va + off, GiB(8) + off, KiB(4), PT_RW), 0);
+		CHECK_EQ((uint64_t)f.mm.allocs - 1, want); /* less the root */
+		teardown(&f);
+	}
+	CHECK_EQ(pt_tables_to_map(&geo_sv39, GiB(2), 0), 0);
+}
