@@ -5,6 +5,7 @@
  * Device memory, where exclusive accesses are not reliable, and only one
  * CPU runs anyway.
  */
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <generated/config.h>
 #include <tern/console.h>
@@ -54,6 +55,14 @@ void console_unlock(void)
 	spin_unlock(&console_spin);
 }
 
+/* Error-level messages printed so far (make fuzz fails on any). */
+static atomic_uint errors_printed;
+
+unsigned int printk_errors(void)
+{
+	return atomic_load(&errors_printed);
+}
+
 void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 {
 	char line[256];
@@ -61,6 +70,8 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 
 	if ((int)lvl > CONFIG_LOG_LEVEL)
 		return;
+	if (lvl == LOG_ERR)
+		atomic_fetch_add(&errors_printed, 1);
 	n = tern_vsnprintf(line, sizeof(line), fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;

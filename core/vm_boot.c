@@ -78,6 +78,8 @@ noreturn void vms_all_stopped(void)
 			vms[i].name, (unsigned long long)(extra >> 10),
 			(unsigned long long)(vms[i].s2_populated * PAGE_SIZE >> 10));
 	}
+	if (printk_errors())
+		pr_info("tern: %u error messages were printed\n", printk_errors());
 	pr_info("tern: every VM has stopped; powering off\n");
 	arch_system_off();
 }

@@ -21,6 +21,8 @@ int tern_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 /* Print to the console at a level; lines are not interleaved between CPUs. */
 void vprintk(enum log_level lvl, const char *fmt, va_list ap);
 void printk(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
+/* How many error-level messages have been printed. */
+unsigned int printk_errors(void);
 /* Called once the MMU is on and other CPUs may print. */
 void printk_enable_locking(void);
 
