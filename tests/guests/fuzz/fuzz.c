@@ -181,6 +181,7 @@ int main(int argc, char **argv)
 		op->run();
 		op->count++;
 	}
+	printf("\n"); /* after whatever the calls wrote to the console */
 	for (unsigned int i = 0; i < fuzz_nr_ops; i++) {
 		report_info("%s: %lu runs, %lu traps taken", fuzz_ops[i].name, fuzz_ops[i].count,
 			    fuzz_ops[i].faults);
