@@ -60,7 +60,7 @@ help:
 # The configuration decides what is built (drivers-$(CONFIG_...)), so it is
 # read for every goal except those that never build tern itself. A missing
 # .config is made from the platform's defconfig (the rule below).
-NO_CONFIG_TARGETS := deps clean distclean help test unit e2e bench libfdt gdb linux-guests \
+NO_CONFIG_TARGETS := deps clean distclean help test unit fuzz e2e bench libfdt gdb linux-guests \
 	linux-guests-arm64 linux-guests-riscv
 ifneq ($(filter-out $(NO_CONFIG_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(ARCH),host)
@@ -232,6 +232,16 @@ test: deps
 
 unit: libfdt
 	@$(MAKE) --no-print-directory -f tests/unit/unit.mk O=$(HOST_O) LIBFDT_SRC=$(LIBFDT_SRC) run
+
+# libFuzzer harnesses of what tern decodes from guests and users
+# (tests/fuzz/fuzz.mk, docs/fuzzing.md): each for FUZZ_TIME seconds, one
+# after the other; FUZZ_MODE=short runs each briefly, as make test does.
+FUZZ_TIME ?= 300
+FUZZ_MODE ?= long
+.PHONY: fuzz
+fuzz: libfdt
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk O=$(abspath build/fuzz) \
+		LIBFDT_SRC=$(LIBFDT_SRC) FUZZ_TIME=$(FUZZ_TIME) FUZZ_MODE=$(FUZZ_MODE) report
 
 e2e: deps
 	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
 	make gcc libc6-dev                       # host unit tests
+	clang libclang-rt-14-dev                 # fuzzers: libFuzzer, ASan, UBSan (a Recommends of clang)
 	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
 	qemu-system-arm qemu-system-misc opensbi u-boot-qemu
 	ipxe-qemu                                # the ROM of the virt board's default NIC

@@ -33,6 +33,8 @@ stage() {
 }
 
 stage unit "$make" --no-print-directory unit
+# Each libFuzzer harness briefly (tests/fuzz/fuzz.mk); make fuzz runs them long.
+stage fuzz "$make" --no-print-directory fuzz FUZZ_MODE=short
 stage build tests/build/run.sh
 stage e2e "$make" --no-print-directory e2e
 

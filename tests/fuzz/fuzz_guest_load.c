@@ -73,6 +73,12 @@ uint32_t arch_guest_dt_intc_phandle(const struct vm *vm)
 	return 1;
 }
 
+/* arm64's answer: the root names the GIC as everyone's interrupt-parent. */
+bool arch_guest_dt_root_intc(const struct vm *vm)
+{
+	return true;
+}
+
 int vuart_dt_node(struct vm *vm, void *fdt, char *path, size_t path_size)
 {
 	int rc = fdt_begin_node(fdt, "serial@9000000");

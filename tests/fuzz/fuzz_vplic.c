@@ -14,7 +14,8 @@
  *     moves; a read other than a claim changes nothing;
  *   - the changed mask is exactly the contexts whose output moved;
  *   - values read fit their registers (3-bit priority and threshold;
- *     enable and pending bits only for sources that exist);
+ *     enable and pending bits only for sources that exist), and a write
+ *     reads back as the register keeps it (pending ignores writes);
  *   - a claim returns the highest-priority pending source the context
  *     enables above its threshold, the lowest ID among equals, or 0, and
  *     takes it out of pending; a completion ends only an in-flight source
@@ -43,10 +44,16 @@ static unsigned int best_for(unsigned int ctx)
 {
 	unsigned int best = 0, max = p.threshold[ctx];
 
-	for (unsigned int s = 1; s < p.nr_sources; s++)
-		if (bit_of(p.level, s) && !bit_of(p.inflight, s) && bit_of(p.enable[ctx], s) &&
-		    p.priority[s] > max)
-			best = s, max = p.priority[s];
+	for (unsigned int w = 0; w < VPLIC_WORDS; w++) {
+		uint32_t cand = p.level[w] & ~p.inflight[w] & p.enable[ctx][w];
+
+		for (; cand; cand &= cand - 1) {
+			unsigned int s = w * 32 + (unsigned int)__builtin_ctz(cand);
+
+			if (s && s < p.nr_sources && p.priority[s] > max)
+				best = s, max = p.priority[s];
+		}
+	}
 	return best;
 }
 
@@ -128,15 +135,28 @@ static void access(uint64_t off, unsigned int size, bool write, uint32_t val)
 		REQUIRE(write || v == 0xdeadbeef);
 		return;
 	}
-	if (write) {
-		if (claim) { /* a completion */
-			for (unsigned int s = 0; s < VPLIC_MAX_SOURCES; s++) {
-				bool ends = s == val && bit_of(snap.inflight, s) &&
-					    bit_of(snap.enable[ctx], s);
+	if (write && claim) { /* a completion */
+		for (unsigned int s = 0; s < VPLIC_MAX_SOURCES; s++) {
+			bool ends = s == val && bit_of(snap.inflight, s) && bit_of(snap.enable[ctx], s);
 
-				REQUIRE(bit_of(p.inflight, s) == (bit_of(snap.inflight, s) && !ends));
-			}
+			REQUIRE(bit_of(p.inflight, s) == (bit_of(snap.inflight, s) && !ends));
 		}
+		return;
+	}
+	if (write) {
+		/* Read back what was written, as the register keeps it. */
+		REQUIRE(vplic_mmio_read(&p, off, 4, &v, NULL) == 0);
+		if (off < VPLIC_PENDING)
+			REQUIRE(v == (off / 4 && off / 4 < p.nr_sources ? (val & VPLIC_PRIO_MASK) : 0));
+		else if (off < VPLIC_ENABLE) /* pending is read-only */
+			REQUIRE(memcmp(&snap, &p, sizeof(p)) == 0);
+		else if (off < VPLIC_CONTEXT)
+			REQUIRE(v == (val & valid_bits((unsigned int)(off - VPLIC_ENABLE) %
+						       VPLIC_ENABLE_STRIDE / 4)));
+		else if ((off - VPLIC_CONTEXT) % VPLIC_CONTEXT_STRIDE == VPLIC_THRESHOLD)
+			REQUIRE(v == (val & VPLIC_PRIO_MASK));
+		else
+			REQUIRE(memcmp(&snap, &p, sizeof(p)) == 0 && v == 0);
 		return;
 	}
 	if (claim) {
@@ -187,15 +207,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned int ctx = take8(&in) % (contexts + 1); /* one past the last, too */
 		uint16_t idx = take16(&in);
 
-		switch (op % 5) {
+		/* Low bits: the operation (aimed accesses weigh most); high: flags. */
+		switch (op & 7) {
 		case 0: /* any offset of the window and a little past it */
 			access(take32(&in) % (vplic_window_size(contexts) + 0x2000), take_size(&in),
 			       op & 0x80, take32(&in));
-			break;
-		case 1:
-		case 2:
-			access(aimed(op >> 2, ctx, idx), op & 0x40 ? take_size(&in) : 4, op & 0x80,
-			       op & 0x20 ? idx : take32(&in));
 			break;
 		case 3: /* a device line; 0 and past nr_sources are ignored */
 			REQUIRE(vplic_set_level(&p, idx % (VPLIC_MAX_SOURCES + 64), op & 0x80) ==
@@ -209,6 +225,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				REQUIRE((outputs() & ~before) == 0); /* outputs can only fall */
 			}
 			break;
+		default: {
+			uint8_t kind = take8(&in);
+
+			access(aimed(kind, ctx, idx), op & 0x40 ? take_size(&in) : 4, op & 0x80,
+			       op & 0x20 ? idx : take32(&in));
+			break;
+		}
 		}
 		check_model();
 	}

@@ -63,7 +63,10 @@ void vsbi_fence_vma_req(struct riscv_fence_req *req, unsigned long start, unsign
 			bool has_asid, unsigned long asid)
 {
 	*req = (struct riscv_fence_req){ 0 };
-	if ((start == 0 && size == 0) || size == -1UL) {
+	/* A range that runs past the end of the address space (its size
+	 * would wrap once the start's page offset is added) is everything
+	 * from start on: flushed as all, not as the wrapped few bytes. */
+	if ((start == 0 && size == 0) || size == -1UL || size > -1UL - (start & 0xfffUL)) {
 		req->vma_all = !has_asid;
 		if (has_asid) {
 			/* Every address of one ASID: a range the size of the
