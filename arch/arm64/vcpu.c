@@ -299,8 +299,8 @@ uint64_t arch_vcpu_timer_deadline(struct vcpu *v)
 
 void arch_vm_reset(struct vm *vm)
 {
-	/* Distributor, redistributors, CPU interfaces, CNTVOFF and the
-	 * vCPUs' timers start over, as on a board coming out of reset. */
+	/* Distributor, redistributors, CPU interfaces and the vCPUs'
+	 * timers start over, as on a board coming out of reset. */
 	vgic_vm_reset(vm);
 }
 

@@ -74,7 +74,7 @@ int vgic_vm_init(struct vm *vm, const char **why)
 	/* As many SPIs as the host has, so any device line of the board can
 	 * be given to the guest; never fewer than 64. */
 	vgic_model_init(d, gic_info.version, MAX(spis, 64u));
-	d->cntvoff = arch_counter();
+	d->cntvoff = 0; /* see vtimer.c */
 	return gic_info.version == 3 ? vgic_v3_vm_init(vm, why) : vgic_v2_vm_init(vm, why);
 }
 
@@ -115,7 +115,6 @@ void vgic_vm_reset(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		cpuif_reset(&vm->vcpus[i].arch.vgic);
 	spin_unlock(&d->lock);
-	d->cntvoff = arch_counter();
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vtimer_vcpu_init(&vm->vcpus[i]);
 }

@@ -1,8 +1,12 @@
 /*
- * The guest's virtual timer. A guest programs CNTV_* directly; tern only
- * gives each VM its CNTVOFF_EL2 (guest virtual time starts near 0 when the
- * VM is created), switches CNTV_CTL/CVAL with the vCPU, and turns the
- * timer's output into virtual PPI 27.
+ * The guest's virtual timer. A guest programs CNTV_* directly; tern
+ * switches CNTV_CTL/CVAL with the vCPU and turns the timer's output into
+ * virtual PPI 27. CNTVOFF_EL2 stays 0 (the guest's virtual count is the
+ * physical one): with an offset, QEMU 7.2's timer model re-arms itself in
+ * the past for ever once CVAL + offset wraps (a guest writing CNTV_CVAL_EL0
+ * = ~0 with the timer on hung QEMU, found by the guest fuzzer), and nothing
+ * needs the guest's count to start at 0. The offset stays a per-VM value
+ * so that the model keeps its one place.
  *
  * Seed 003: the output is a level, and tern acts on its changes. While a
  * vCPU runs, its physical PPI 27 fires at EL2 (HCR_EL2.IMO); tern injects

@@ -12,6 +12,7 @@
 #include "fuzz.h"
 
 static uint64_t state;
+bool fuzz_tracing;
 uint64_t fuzz_ram_base, fuzz_ram_end;
 uint8_t fuzz_scratch[FUZZ_SCRATCH_SIZE] __aligned(4096);
 struct fuzz_region fuzz_regions[FUZZ_MAX_REGIONS];
@@ -164,6 +165,7 @@ int main(int argc, char **argv)
 {
 	unsigned long seed = arg_value(argc, argv, "seed", 1);
 	unsigned long ops = arg_value(argc, argv, "ops", 10000), faults = 0;
+	unsigned long trace_from = arg_value(argc, argv, "trace", ~0ul);
 	char what[160];
 
 	report_prefix_push("fuzz");
@@ -178,7 +180,10 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < ops; i++) {
 		struct fuzz_op *op = &fuzz_ops[fuzz_below(fuzz_nr_ops)];
 
+		fuzz_tracing = i >= trace_from;
+		fuzz_trace("#%lu %s: ", i, op->name);
 		op->run();
+		fuzz_trace("done\n");
 		op->count++;
 	}
 	printf("\n"); /* after whatever the calls wrote to the console */

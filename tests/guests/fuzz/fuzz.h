@@ -17,6 +17,15 @@ static inline uint64_t fuzz_below(uint64_t n)
 	return n ? fuzz_next() % n : 0;
 }
 
+/* trace=N: operations from number N on say what they do before they do
+ * it, to find the one that goes wrong in a campaign. */
+extern bool fuzz_tracing;
+#define fuzz_trace(...)                          \
+	do {                                     \
+		if (fuzz_tracing)                \
+			printf(__VA_ARGS__);     \
+	} while (0)
+
 /* The guest's RAM, from the DT, and a scratch buffer inside it: the only
  * RAM a call may be pointed at, so what tern writes there for a call
  * (DBCN reads, SSE attributes) never lands on the guest's own data. */

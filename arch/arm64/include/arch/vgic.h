@@ -71,8 +71,7 @@ void vgic_vcpu_init(struct vcpu *v);
  * redistributor keeps its state, as on hardware. */
 void vgic_vcpu_reset(struct vcpu *v);
 /* The whole VM resets (SYSTEM_RESET), with no vCPU running: distributor,
- * redistributors, CPU interfaces and timers to reset values, and guest
- * virtual time near 0 again. */
+ * redistributors, CPU interfaces and timers to reset values. */
 void vgic_vm_reset(struct vm *vm);
 
 /* Set the level of a virtual interrupt line: an SPI (v == NULL, routed as

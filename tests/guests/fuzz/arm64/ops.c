@@ -91,6 +91,9 @@ static void op_smccc(void)
 	/* EVENT_REGISTER (either convention): the handler is always ours. */
 	if ((fid & ~0x40000000u) == 0x84000021)
 		a[1] = (uintptr_t)fuzz_sdei_entry;
+	fuzz_trace("fid 0x%x (0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx) ", fid,
+		   (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
+		   (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
 	/* QEMU's own PSCI (natively) makes other IDs UNDEFINED: a trap. */
 	FUZZ_GUARDED(op_of(op_smccc), call(fid, a));
 }
@@ -143,6 +146,8 @@ static void op_mmio(void)
 	/* Never into the guest's RAM: that is its own memory. */
 	if (addr >= fuzz_ram_base - 8 && addr < fuzz_ram_end)
 		return;
+	fuzz_trace("%s%u 0x%llx = 0x%llx ", write ? "write" : "read", size, (unsigned long long)addr,
+		   (unsigned long long)value);
 	FUZZ_GUARDED(op_of(op_mmio), access(addr, size, write, value));
 }
 
@@ -196,6 +201,7 @@ static void op_sysreg(void)
 
 	code[0] = insn;
 	code[1] = 0xd65f03c0u; /* ret */
+	fuzz_trace("%s S%u_%u_C%u_C%u_%u ", write ? "msr" : "mrs", s->op0, s->op1, s->crn, crm, op2);
 	FUZZ_GUARDED(op_of(op_sysreg), run_code(fuzz_value()));
 }
 

@@ -64,6 +64,8 @@ static void op_sbi(void)
 	}
 	if (eid == EID_SSE && fid == 2)
 		a[1] = (uintptr_t)fuzz_sse_entry; /* REGISTER: our handler */
+	fuzz_trace("eid 0x%lx fid 0x%lx (0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx) ", eid, fid, a[0], a[1],
+		   a[2], a[3], a[4], a[5]);
 	FUZZ_GUARDED(op_of(op_sbi), sbi_ecall(eid, fid, a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
@@ -107,7 +109,12 @@ static void op_mmio(void)
 	/* Never into the guest's RAM: that is its own memory. */
 	if (addr >= fuzz_ram_base - 8 && addr < fuzz_ram_end)
 		return;
-	FUZZ_GUARDED(op_of(op_mmio), access(addr, size, fuzz_below(2), fuzz_value()));
+	bool write = fuzz_below(2);
+	uint64_t value = fuzz_value();
+
+	fuzz_trace("%s%u 0x%llx = 0x%llx ", write ? "write" : "read", size, (unsigned long long)addr,
+		   (unsigned long long)value);
+	FUZZ_GUARDED(op_of(op_mmio), access(addr, size, write, value));
 }
 
 /* CSR ranges: numbers from lo to hi, written too where marked. */
@@ -151,6 +158,7 @@ static void op_csr(void)
 	 * rd a0 << 7 | 0x73; csrrs a0, csr, x0: funct3 2, rs1 0. */
 	code[0] = csr << 20 | (write ? 10u << 15 | 1u << 12 : 2u << 12) | 10u << 7 | 0x73;
 	code[1] = 0x00008067u; /* ret */
+	fuzz_trace("csr%s 0x%x ", write ? "w" : "r", csr);
 	FUZZ_GUARDED(op_of(op_csr), run_code(fuzz_value()));
 }
 
