@@ -4,6 +4,7 @@
 #   make run | debug | gdb                                   run it on QEMU
 #   make test                                                every test
 #   make bench                                               benchmarks
+#   make fuzz                                                long fuzzing campaigns
 #   make defconfig | menuconfig | savedefconfig              configuration
 #   make deps                                                Debian packages
 #
@@ -55,12 +56,12 @@ NM := $(CROSS_COMPILE)nm
 	linux-guests-arm64 linux-guests-riscv
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # The configuration decides what is built (drivers-$(CONFIG_...)), so it is
 # read for every goal except those that never build tern itself. A missing
 # .config is made from the platform's defconfig (the rule below).
-NO_CONFIG_TARGETS := deps clean distclean help test unit fuzz e2e bench libfdt gdb linux-guests \
+NO_CONFIG_TARGETS := deps clean distclean help test unit fuzz fuzz-guests e2e bench libfdt gdb linux-guests \
 	linux-guests-arm64 linux-guests-riscv
 ifneq ($(filter-out $(NO_CONFIG_TARGETS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(ARCH),host)
@@ -238,10 +239,19 @@ unit: libfdt
 # after the other; FUZZ_MODE=short runs each briefly, as make test does.
 FUZZ_TIME ?= 300
 FUZZ_MODE ?= long
-.PHONY: fuzz
+.PHONY: fuzz fuzz-guests
 fuzz: libfdt
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk O=$(abspath build/fuzz) \
 		LIBFDT_SRC=$(LIBFDT_SRC) FUZZ_TIME=$(FUZZ_TIME) FUZZ_MODE=$(FUZZ_MODE) report
+	@if [ "$(FUZZ_MODE)" = long ]; then $(MAKE) --no-print-directory fuzz-guests; fi
+
+# The guest-side fuzzer's long campaigns under tern (scripts/fuzz-guests.sh):
+# FUZZ_GUEST_OPS operations (250000) for each of FUZZ_GUEST_SEEDS ("1 2 3 4"),
+# per arch. make test runs short ones (tests/e2e, 10^4 operations).
+fuzz-guests: deps
+	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests
+	@$(MAKE) --no-print-directory ARCH=riscv O=build/riscv all guests
+	@scripts/fuzz-guests.sh
 
 e2e: deps
 	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests

@@ -40,7 +40,7 @@ for arch in "${arches[@]}"; do
 			why="${why:+$why; }tern reported an error: $(grep -aE 'error messages|Unexpected|anic' "$log" | head -1)"
 		[[ $code -eq 124 ]] && why="${why:+$why; }timed out after ${limit}s"
 		if [[ -z $why ]]; then
-			echo "PASS $name ($ops operations; $(grep -a 'came through' "$log" | sed 's/.*(//; s/)$//'))"
+			echo "PASS $name ($ops operations; $(grep -a 'came through' "$log" | tr -d '\r' | sed 's/.*(//; s/)$//'))"
 			pass=$((pass + 1))
 		else
 			echo "FAIL $name ($ops operations): $why (log: $log)"
