@@ -79,8 +79,11 @@ static enum guest_next exit_guest_page_fault(struct vcpu *v)
 	uint32_t insn;
 	unsigned int len;
 
-	if (riscv_first_touch(v, gpa))
-		return GUEST_RUN; /* first touch of a RAM page: mapped, retry */
+	if (guest_ram_contains(v->vm, gpa, 1)) {
+		if (riscv_first_touch(v, gpa))
+			return GUEST_RUN; /* first touch of a RAM page: mapped, retry */
+		goto fault;
+	}
 	if (riscv_mmio_decode_htinst(r->htinst, &d) != 0) {
 		if (riscv_guest_fetch(v, r->sepc, &insn, &len) != 0 ||
 		    riscv_mmio_decode(insn, &d) != 0)

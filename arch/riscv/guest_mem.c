@@ -56,7 +56,8 @@ bool riscv_guest_access_fault(uint64_t gpa)
  */
 bool riscv_first_touch(struct vcpu *v, uint64_t gpa)
 {
-	if (!guest_ram_contains(v->vm, gpa, 1) || vm_stage2_populate(v->vm, gpa) != 0)
+	/* -E_NOENT when gpa is not RAM. */
+	if (vm_stage2_populate(v->vm, gpa) != 0)
 		return false;
 	hfence_gvma_gpa(gpa >> 2, v->vm->arch.vmid);
 	return true;
