@@ -191,7 +191,10 @@ static long sse_inject(struct vcpu *v, int idx, uint64_t hart)
 	if (atomic_load(&t->power) == VCPU_OFF)
 		return SBI_ERR_FAILED;
 	spin_lock(&t->events.lock);
-	r = ev_raise(&t->events, (unsigned int)idx);
+	/* SSE's pending state is a flag (STATUS bit 2), cleared when the
+	 * event runs: raising a pending event again adds nothing. (SDEI, on
+	 * the same core, counts signals.) */
+	r = t->events.ev[idx].pending ? EV_OK : ev_raise(&t->events, (unsigned int)idx);
 	spin_unlock(&t->events.lock);
 	if (r != EV_OK)
 		return SBI_ERR_FAILED;

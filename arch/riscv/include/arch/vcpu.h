@@ -82,7 +82,7 @@ struct riscv_sse_event {
 	uint32_t priority;
 	uint64_t config;        /* bit 0: one-shot */
 	uint64_t sepc;          /* INTERRUPTED_SEPC: the guest's vsepc */
-	uint64_t flags;         /* INTERRUPTED_FLAGS: bit 0 SPP, bit 1 SPIE of vsstatus */
+	uint64_t flags;         /* INTERRUPTED_FLAGS: the six bits of SBI 3.0 (SPP, SPIE of vsstatus at entry) */
 	uint64_t a6, a7;        /* INTERRUPTED_A6 / A7 */
 };
 

@@ -260,10 +260,14 @@ static void check_delivery_self(void)
 	report(e == 0, "hart_unmask (masked at boot) = %ld", e);
 	e = sse(HART_UNMASK, 0, 0, 0, 0, 0).error;
 	report(e == ERR_ALREADY_STARTED, "hart_unmask again = %ld (ALREADY_STARTED)", e);
-	/* Disabled: injected, pending, not delivered. */
+	/* Disabled: injected, pending, not delivered. Pending is a flag
+	 * (STATUS bit 2, SBI 3.0): a second inject before delivery adds
+	 * nothing, so unmasking below delivers once. */
 	e = sse(INJECT, EV_SW, self, 0, 0, 0).error;
+	if (!e)
+		e = sse(INJECT, EV_SW, self, 0, 0, 0).error;
 	report(e == 0 && seen[0].count == 0 && attr(EV_SW, A_STATUS) == (1 | 4 | 8),
-	       "inject while disabled: pending, status 0x%lx", attr(EV_SW, A_STATUS));
+	       "inject twice while disabled: pending, status 0x%lx", attr(EV_SW, A_STATUS));
 	e = sse(HART_MASK, 0, 0, 0, 0, 0).error;
 	report(e == 0, "hart_mask = %ld", e);
 	e = sse(HART_MASK, 0, 0, 0, 0, 0).error;
@@ -271,7 +275,7 @@ static void check_delivery_self(void)
 	sse(ENABLE, EV_SW, 0, 0, 0, 0);
 	report(seen[0].count == 0, "masked: enabled pending event not delivered");
 	e = sse(HART_UNMASK, 0, 0, 0, 0, 0).error;
-	report(e == 0 && seen[0].count == 1, "unmask delivers the pending event (count %ld)",
+	report(e == 0 && seen[0].count == 1, "unmask delivers the pending event once (count %ld)",
 	       seen[0].count);
 	report(seen[0].hartid == self, "handler a6 = hart id %lu", seen[0].hartid);
 	report(seen[0].read_err == 0 && (seen[0].attrs[A_STATUS] & 3) == 3 &&
