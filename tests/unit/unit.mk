@@ -32,8 +32,9 @@ OBJS := $(patsubst %.c,$(O)/%.o,$(UNIT_CORE) $(UNIT_ARCH) $(UNIT_TESTS)) \
 	$(patsubst %.c,$(O)/libfdt/%.o,$(LIBFDT_C))
 
 .PHONY: run build
+# Both binaries, and one summary line of their sums (scripts/test.sh counts it).
 run: build
-	$(O)/unit-tests
+	@sh tests/unit/riscv/run-all.sh $(O)/unit-tests $(RV_UNIT_BIN)
 
 build: $(O)/unit-tests $(DTBS)
 
@@ -61,6 +62,10 @@ $(O)/dtb/%.dtb: tests/unit/dts/%.dts
 	dtc -q -I dts -O dtb -o $@ $<
 
 -include $(OBJS:.o=.d)
+
+# The SBI of RISC-V guests (arch/riscv/vsbi/), built against RISC-V's arch
+# headers: a second binary, $(RV_UNIT_BIN).
+include tests/unit/riscv/riscv.mk
 
 # Real device trees from this machine's QEMU, made at test time (not kept in
 # git): the parser is checked against what the boards really pass.

@@ -50,16 +50,19 @@ static long dbcn_read(struct vcpu *v, uint64_t len, uint64_t gpa, uint64_t *done
 
 static void dbcn_call(struct vcpu *v, struct fw_call *c)
 {
-	uint64_t gpa = (uint64_t)(uint32_t)c->arg[1] | (c->arg[2] << 32), done = 0;
+	/* On RV64 base_addr_lo is the whole 64-bit address and base_addr_hi
+	 * its bits 64 and up: any of those set is no guest RAM. */
+	uint64_t gpa = c->arg[1], done = 0;
+	bool high = c->arg[2] != 0;
 	long err;
 	char ch;
 
 	switch (c->fn) {
 	case DBCN_WRITE:
-		err = dbcn_write(v, c->arg[0], gpa, &done);
+		err = high ? SBI_ERR_INVALID_PARAM : dbcn_write(v, c->arg[0], gpa, &done);
 		break;
 	case DBCN_READ:
-		err = dbcn_read(v, c->arg[0], gpa, &done);
+		err = high ? SBI_ERR_INVALID_PARAM : dbcn_read(v, c->arg[0], gpa, &done);
 		break;
 	case DBCN_WRITE_BYTE:
 		ch = (char)c->arg[0];

@@ -12,7 +12,8 @@
  *   Zicfiss, Ssdbltrp, Svadu or Ssnpm.
  * - Reserved and platform-specific feature IDs are DENIED.
  * LOCK (flags bit 0) freezes a feature until the hart is reset (HART_START,
- * a VM reset); a non-retentive suspend keeps it, as the spec requires.
+ * a VM reset): a SET then answers DENIED_LOCKED (SBI 3.0's code for it); a
+ * non-retentive suspend keeps the lock, as the spec requires.
  */
 #include <arch/vsbi.h>
 #include <tern/vm.h>
@@ -43,7 +44,7 @@ static long fwft_set(struct vcpu *v, uint32_t feature, uint64_t value, uint64_t 
 	if ((flags & ~FLAG_LOCK) || value > 1)
 		return SBI_ERR_INVALID_PARAM;
 	if (v->arch.fwft_locked & (1u << feature))
-		return SBI_ERR_DENIED;
+		return SBI_ERR_DENIED_LOCKED;
 	if (value != 0)
 		return SBI_ERR_DENIED;
 	if (flags & FLAG_LOCK)

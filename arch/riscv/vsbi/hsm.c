@@ -16,8 +16,6 @@ enum { HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_STOP_PENDING, HSM_SUSPEN
 
 #define SUSPEND_RETENTIVE 0x00000000UL
 #define SUSPEND_NON_RETENTIVE 0x80000000UL
-#define SUSPEND_PLATFORM_RET_FIRST 0x10000000UL
-#define SUSPEND_PLATFORM_NONRET_FIRST 0x90000000UL
 
 static long hsm_start(struct vcpu *v, uint64_t hart, uint64_t entry, uint64_t opaque)
 {
@@ -54,13 +52,11 @@ static long hsm_suspend(struct vcpu *v, struct fw_call *c)
 	bool nonret = type & SUSPEND_NON_RETENTIVE;
 	uint64_t kind = type & ~SUSPEND_NON_RETENTIVE;
 
-	if (kind != 0) {
-		/* Platform-specific types are valid, tern has none; the rest
-		 * of the space is reserved. */
-		bool platform = type >= (nonret ? SUSPEND_PLATFORM_NONRET_FIRST
-						: SUSPEND_PLATFORM_RET_FIRST);
-		return platform ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM;
-	}
+	/* Reserved types, and platform-specific ones (tern has none), are
+	 * INVALID_PARAM: the specification's "reserved or platform-specific
+	 * and unimplemented". */
+	if (kind != 0)
+		return SBI_ERR_INVALID_PARAM;
 	if (nonret && !guest_ram_contains(v->vm, resume, 2))
 		return SBI_ERR_INVALID_ADDRESS;
 	/* The reset of a non-retentive suspend happens at wake-up (vcpu.c):

@@ -48,6 +48,7 @@
 #define SBI_ERR_ALREADY_STARTED (-7)
 #define SBI_ERR_ALREADY_STOPPED (-8)
 #define SBI_ERR_NO_SHMEM (-9)
+#define SBI_ERR_DENIED_LOCKED (-14) /* SBI 3.0 */
 
 struct sbiret {
 	long error;

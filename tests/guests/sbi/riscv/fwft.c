@@ -17,6 +17,7 @@
 #define FWFT_SET 0
 #define FWFT_GET 1
 #define FWFT_LOCK 1ul
+#define SBI_ERR_DENIED_LOCKED (-14) /* SBI 3.0 */
 
 static const struct {
 	unsigned long id;
@@ -117,7 +118,8 @@ static void check_set_and_lock(void)
 	report(r.error == SBI_SUCCESS, "set(MISALIGNED_EXC_DELEG, %lu, LOCK) = %ld (expected SUCCESS)",
 	       now, r.error);
 	r = fwft_set(0, now, 0);
-	report(r.error == SBI_ERR_DENIED, "set once locked = %ld (expected DENIED)", r.error);
+	report(r.error == SBI_ERR_DENIED_LOCKED, "set once locked = %ld (expected DENIED_LOCKED)",
+	       r.error);
 	r = fwft_get(0);
 	report(r.error == SBI_SUCCESS && (unsigned long)r.value == now,
 	       "get once locked = %ld/%ld (expected SUCCESS/%lu)", r.error, r.value, now);
