@@ -13,6 +13,7 @@
 
 static uint64_t state;
 bool fuzz_tracing;
+struct fuzz_op *fuzz_current;
 uint64_t fuzz_ram_base, fuzz_ram_end;
 uint8_t fuzz_scratch[FUZZ_SCRATCH_SIZE] __aligned(4096);
 struct fuzz_region fuzz_regions[FUZZ_MAX_REGIONS];
@@ -180,6 +181,7 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < ops; i++) {
 		struct fuzz_op *op = &fuzz_ops[fuzz_below(fuzz_nr_ops)];
 
+		fuzz_current = op;
 		fuzz_tracing = i >= trace_from;
 		fuzz_trace("#%lu %s: ", i, op->name);
 		op->run();

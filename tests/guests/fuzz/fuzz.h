@@ -63,19 +63,21 @@ struct fuzz_op {
 };
 extern struct fuzz_op fuzz_ops[];
 extern const unsigned int fuzz_nr_ops;
+/* The operation running now (traps it takes count to it). */
+extern struct fuzz_op *fuzz_current;
 void fuzz_arch_setup(void);
 bool fuzz_arch_still_answers(char *what, size_t size);
 
 /* Run one access or instruction that may trap: the trap is recorded (and
- * counted to the op), not fatal. */
-#define FUZZ_GUARDED(op, stmt)                                            \
+ * counted to the running operation), not fatal. */
+#define FUZZ_GUARDED(stmt)                                                \
 	do {                                                               \
 		struct exception_record __r;                               \
 		expect_exception();                                        \
 		stmt;                                                      \
 		__r = exception_result();                                  \
 		if (__r.seen)                                              \
-			(op)->faults++;                                    \
+			fuzz_current->faults++;                            \
 	} while (0)
 
 #endif

@@ -79,8 +79,6 @@ static uint32_t function_id(void)
 	return fid;
 }
 
-static struct fuzz_op *op_of(void (*run)(void));
-
 static void op_smccc(void)
 {
 	uint32_t fid = function_id();
@@ -95,7 +93,7 @@ static void op_smccc(void)
 		   (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
 		   (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
 	/* QEMU's own PSCI (natively) makes other IDs UNDEFINED: a trap. */
-	FUZZ_GUARDED(op_of(op_smccc), call(fid, a));
+	FUZZ_GUARDED(call(fid, a));
 }
 
 /* One access of 1, 2, 4 or 8 bytes, by a plain LDR/STR (no writeback, so
@@ -148,7 +146,7 @@ static void op_mmio(void)
 		return;
 	fuzz_trace("%s%u 0x%llx = 0x%llx ", write ? "write" : "read", size, (unsigned long long)addr,
 		   (unsigned long long)value);
-	FUZZ_GUARDED(op_of(op_mmio), access(addr, size, write, value));
+	FUZZ_GUARDED(access(addr, size, write, value));
 }
 
 /* The system registers the fuzzer reads, and writes where marked: op0,
@@ -202,7 +200,7 @@ static void op_sysreg(void)
 	code[0] = insn;
 	code[1] = 0xd65f03c0u; /* ret */
 	fuzz_trace("%s S%u_%u_C%u_C%u_%u ", write ? "msr" : "mrs", s->op0, s->op1, s->crn, crm, op2);
-	FUZZ_GUARDED(op_of(op_sysreg), run_code(fuzz_value()));
+	FUZZ_GUARDED(run_code(fuzz_value()));
 }
 
 struct fuzz_op fuzz_ops[] = {
@@ -212,13 +210,6 @@ struct fuzz_op fuzz_ops[] = {
 };
 const unsigned int fuzz_nr_ops = ARRAY_SIZE(fuzz_ops);
 
-static struct fuzz_op *op_of(void (*run)(void))
-{
-	for (unsigned int i = 0; i < fuzz_nr_ops; i++)
-		if (fuzz_ops[i].run == run)
-			return &fuzz_ops[i];
-	return &fuzz_ops[0];
-}
 
 static unsigned long psci_version;
 

@@ -36,8 +36,6 @@ static const unsigned long eids[] = {
 
 static const char printable[] = "fuzz-dbcn-output-is-kept-printable\n";
 
-static struct fuzz_op *op_of(void (*run)(void));
-
 static void op_sbi(void)
 {
 	unsigned long eid = fuzz_below(16) ? eids[fuzz_below(ARRAY_SIZE(eids))] : fuzz_next();
@@ -66,7 +64,7 @@ static void op_sbi(void)
 		a[1] = (uintptr_t)fuzz_sse_entry; /* REGISTER: our handler */
 	fuzz_trace("eid 0x%lx fid 0x%lx (0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx) ", eid, fid, a[0], a[1],
 		   a[2], a[3], a[4], a[5]);
-	FUZZ_GUARDED(op_of(op_sbi), sbi_ecall(eid, fid, a[0], a[1], a[2], a[3], a[4], a[5]));
+	FUZZ_GUARDED(sbi_ecall(eid, fid, a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 static void access(uint64_t addr, unsigned int size, bool write, uint64_t value)
@@ -114,7 +112,7 @@ static void op_mmio(void)
 
 	fuzz_trace("%s%u 0x%llx = 0x%llx ", write ? "write" : "read", size, (unsigned long long)addr,
 		   (unsigned long long)value);
-	FUZZ_GUARDED(op_of(op_mmio), access(addr, size, write, value));
+	FUZZ_GUARDED(access(addr, size, write, value));
 }
 
 /* CSR ranges: numbers from lo to hi, written too where marked. */
@@ -159,7 +157,7 @@ static void op_csr(void)
 	code[0] = csr << 20 | (write ? 10u << 15 | 1u << 12 : 2u << 12) | 10u << 7 | 0x73;
 	code[1] = 0x00008067u; /* ret */
 	fuzz_trace("csr%s 0x%x ", write ? "w" : "r", csr);
-	FUZZ_GUARDED(op_of(op_csr), run_code(fuzz_value()));
+	FUZZ_GUARDED(run_code(fuzz_value()));
 }
 
 struct fuzz_op fuzz_ops[] = {
@@ -169,13 +167,6 @@ struct fuzz_op fuzz_ops[] = {
 };
 const unsigned int fuzz_nr_ops = ARRAY_SIZE(fuzz_ops);
 
-static struct fuzz_op *op_of(void (*run)(void))
-{
-	for (unsigned int i = 0; i < fuzz_nr_ops; i++)
-		if (fuzz_ops[i].run == run)
-			return &fuzz_ops[i];
-	return &fuzz_ops[0];
-}
 
 static long spec_version, probe_ipi;
 
