@@ -449,6 +449,7 @@ static void check_restarted_hart(void)
 {
 	int cpu = boot_cpu() == 0 ? 1 : 0;
 	unsigned long hart;
+	long e;
 
 	if (cpu_count() < 2)
 		return;
@@ -463,8 +464,9 @@ static void check_restarted_hart(void)
 	       restarted_mask == ERR_ALREADY_STOPPED,
 	       "restarted hart: UNUSED (0x%lx), priority %lu, masked (%ld)", restarted_status,
 	       restarted_prio, restarted_mask);
-	report(sse(INJECT, EV_SW, hart, 0, 0, 0).error == 0 && wait_until(restarted_done, 10000) &&
-	       flag[cpu] == 1, "event wakes a hart in WFI (%ld wakeups)", restarted_wfi);
+	e = sse(INJECT, EV_SW, hart, 0, 0, 0).error;
+	report(e == 0 && wait_until(restarted_done, 10000) && flag[cpu] == 1,
+	       "event wakes a hart in WFI (inject %ld, %ld wakeups)", e, restarted_wfi);
 }
 
 int main(int argc, char **argv)
