@@ -76,16 +76,37 @@ static bool populated(struct vcpu *v)
 	return gpa != ~0ULL && riscv_first_touch(v, gpa);
 }
 
-int riscv_guest_read_va(struct vcpu *v, uint64_t va, uint64_t *val, bool supervisor)
+/* The two accesses: each one 4-byte instruction, so a fault skips exactly
+ * it and x keeps its 0. */
+static uint64_t hlv_d(uint64_t va)
 {
-	if (va & 7)
-		return -E_FAULT; /* a misaligned HLV could trap to firmware */
+	uint64_t x = 0;
+
+	__asm__ volatile(".insn r 0x73, 4, 0x36, %0, %1, x0" : "+r"(x) : "r"(va) : "memory");
+	return x;
+}
+
+/* hlvx.hu: reads with execute permission, as a fetch. */
+static uint64_t hlvx_hu(uint64_t pc)
+{
+	uint64_t x = 0;
+
+	__asm__ volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "+r"(x) : "r"(pc) : "memory");
+	return x;
+}
+
+/* One access with the guest's privilege, retried after each first touch
+ * it takes. Always inlined, so that load is a direct call: an MMIO exit
+ * fetches its instruction through here. */
+static inline __attribute__((always_inline)) int
+guest_access(struct vcpu *v, bool supervisor, uint64_t (*load)(uint64_t), uint64_t addr,
+	     uint64_t *val)
+{
 	for (unsigned int i = 0; i < FIRST_TOUCHES_MAX; i++) {
-		uint64_t x = 0;
+		uint64_t x;
 
 		access_begin(supervisor);
-		/* hlv.d x, (va): 4 bytes, so a fault skips exactly it. */
-		__asm__ volatile(".insn r 0x73, 4, 0x36, %0, %1, x0" : "+r"(x) : "r"(va) : "memory");
+		x = load(addr);
 		if (access_end() == 0) {
 			*val = x;
 			return 0;
@@ -96,23 +117,22 @@ int riscv_guest_read_va(struct vcpu *v, uint64_t va, uint64_t *val, bool supervi
 	return -E_FAULT;
 }
 
+int riscv_guest_read_va(struct vcpu *v, uint64_t va, uint64_t *val, bool supervisor)
+{
+	if (va & 7)
+		return -E_FAULT; /* a misaligned HLV could trap to firmware */
+	return guest_access(v, supervisor, hlv_d, va, val);
+}
+
 static int fetch_half(struct vcpu *v, uint64_t pc, uint32_t *half)
 {
-	for (unsigned int i = 0; i < FIRST_TOUCHES_MAX; i++) {
-		uint64_t x = 0;
+	uint64_t x;
 
-		/* The privilege the faulting code ran at, as the trap recorded it. */
-		access_begin(v->arch.regs.hstatus & HSTATUS_SPVP);
-		/* hlvx.hu x, (pc): reads with execute permission, as a fetch. */
-		__asm__ volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "+r"(x) : "r"(pc) : "memory");
-		if (access_end() == 0) {
-			*half = (uint32_t)x & 0xffff;
-			return 0;
-		}
-		if (!populated(v))
-			break;
-	}
-	return -E_FAULT;
+	/* The privilege the faulting code ran at, as the trap recorded it. */
+	if (guest_access(v, v->arch.regs.hstatus & HSTATUS_SPVP, hlvx_hu, pc, &x) != 0)
+		return -E_FAULT;
+	*half = (uint32_t)x & 0xffff;
+	return 0;
 }
 
 int riscv_guest_fetch(struct vcpu *v, uint64_t pc, uint32_t *insn, unsigned int *len)
