@@ -37,22 +37,29 @@ static void check_abort(const char *what, bool write)
 	       write ? "write" : "read");
 }
 
+/* A read and a write of system register enc (an encoding, as MRS/MSR
+ * spell it) must each be UNDEFINED; what names it in the reports. */
+#define CHECK_UNDEFINED_SYSREG(enc, what)                                                      \
+	do {                                                                                   \
+		struct exception_record r;                                                     \
+		unsigned long v = 0;                                                           \
+                                                                                               \
+		expect_exception();                                                            \
+		__asm__ volatile("mrs %0, " enc : "=r"(v));                                    \
+		r = exception_result();                                                        \
+		report(r.seen && r.cause == EC_UNKNOWN, "read of " what " is UNDEFINED (EC %#lx)", \
+		       r.cause);                                                               \
+		expect_exception();                                                            \
+		__asm__ volatile("msr " enc ", %0" : : "r"(v));                                \
+		r = exception_result();                                                        \
+		report(r.seen && r.cause == EC_UNKNOWN, "write of " what " is UNDEFINED (EC %#lx)", \
+		       r.cause);                                                               \
+	} while (0)
+
 static void check_undefined_sysreg(void)
 {
-	struct exception_record r;
-	unsigned long v = 0;
-
 	/* An IMPLEMENTATION DEFINED encoding no CPU model here implements. */
-	expect_exception();
-	__asm__ volatile("mrs %0, S3_0_C15_C9_7" : "=r"(v));
-	r = exception_result();
-	report(r.seen && r.cause == EC_UNKNOWN, "read of an unimplemented system register is UNDEFINED (EC %#lx)",
-	       r.cause);
-	expect_exception();
-	__asm__ volatile("msr S3_0_C15_C9_7, %0" : : "r"(v));
-	r = exception_result();
-	report(r.seen && r.cause == EC_UNKNOWN, "write of an unimplemented system register is UNDEFINED (EC %#lx)",
-	       r.cause);
+	CHECK_UNDEFINED_SYSREG("S3_0_C15_C9_7", "an unimplemented system register");
 }
 
 /*
@@ -63,19 +70,7 @@ static void check_undefined_sysreg(void)
  */
 static void check_trace_sysreg(void)
 {
-	struct exception_record r;
-	unsigned long v = 0;
-
-	expect_exception();
-	__asm__ volatile("mrs %0, S2_1_C0_C1_0" : "=r"(v));
-	r = exception_result();
-	report(r.seen && r.cause == EC_UNKNOWN, "read of a trace-unit register is UNDEFINED (EC %#lx)",
-	       r.cause);
-	expect_exception();
-	__asm__ volatile("msr S2_1_C0_C1_0, %0" : : "r"(v));
-	r = exception_result();
-	report(r.seen && r.cause == EC_UNKNOWN, "write of a trace-unit register is UNDEFINED (EC %#lx)",
-	       r.cause);
+	CHECK_UNDEFINED_SYSREG("S2_1_C0_C1_0", "a trace-unit register");
 }
 
 int main(int argc, char **argv)
