@@ -114,7 +114,7 @@ core-y := core/main.c core/format.c core/printk.c core/console.c core/platform_f
 	core/page_alloc.c core/pgtable.c core/spinlock.c core/string.c core/cpu.c \
 	core/errno.c core/host_mmu.c core/panic.c core/smp.c core/bootargs.c
 # Guest support, for arches that implement the guest half of the contract.
-core-$(CONFIG_ARCH_HAS_GUESTS) += core/vm.c core/vcpu.c core/sched.c core/vm_boot.c \
+core-$(CONFIG_ARCH_HAS_GUESTS) += core/vm.c core/vcpu.c core/sched.c core/vcpu_run.c core/vm_start.c \
 	core/mmio.c core/fwcall.c core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c \
 	core/event.c \
 	core/bundle.c core/vm_config.c core/guest_loader.c core/guest_dt.c \

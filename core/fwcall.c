@@ -58,7 +58,7 @@ void fw_dispatch(struct vcpu *v, enum fw_abi abi, struct fw_call *c)
 {
 	const struct fw_service *s = fw_find(v, abi, c->id);
 
-	c->next = FW_NEXT_RESUME;
+	c->next = VCPU_NEXT_RUN;
 	if (s) {
 		s->call(v, c);
 		return;

@@ -17,7 +17,7 @@
 #include <tern/printk.h>
 #include <tern/sections.h>
 #include <tern/smp.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 
 #ifndef TERN_VERSION
 #define TERN_VERSION "0.1"
@@ -118,6 +118,7 @@ noreturn void tern_main(void *fdt, uint64_t boot_hwid)
 	arch_cpu_init(cpu);
 
 	err = platform_parse(fdt, &plat, &why);
+	host_platform = &plat;
 	if (plat.uart.kind != UART_NONE && console_init(&plat.uart) != 0)
 		pr_err("tern: the %s UART at %#llx did not initialise\n",
 		       uart_kind_name(plat.uart.kind), (unsigned long long)plat.uart.base);

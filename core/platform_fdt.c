@@ -408,6 +408,8 @@ static void parse_initrd(const void *fdt, int chosen, struct platform *p)
 	}
 }
 
+const struct platform *host_platform;
+
 int platform_parse(const void *fdt, struct platform *p, const char **why)
 {
 	int err, chosen;

@@ -10,7 +10,7 @@
 #include <tern/host_mmu.h>
 #include <tern/printk.h>
 #include <tern/smp.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 #include <generated/config.h>
 
 unsigned int smp_boot(const struct platform *p)

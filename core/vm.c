@@ -12,7 +12,7 @@
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vm.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 #include <tern/vuart.h>
 
 #define VM_RAM_ALIGN (2ULL << 20)
@@ -256,4 +256,53 @@ int vm_reset(struct vm *vm)
 	if (err)
 		pr_err("%s: reset failed: %s\n", vm->name, why);
 	return err;
+}
+
+/* Every VM has stopped for good: say what tern and each VM needed (its
+ * own peak, and each VM's beyond its RAM, from the page allocator's
+ * accounts; make bench reads these) and power the machine off. */
+static noreturn void vms_all_stopped(void)
+{
+	pr_info("tern: peak memory: tern %llu KiB\n", (unsigned long long)(tern_account.peak >> 10));
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		uint64_t extra = vms[i].acct.peak > vms[i].ram_size ? vms[i].acct.peak - vms[i].ram_size : 0;
+
+		pr_info("tern: peak memory: %s %llu KiB beyond its RAM; %llu KiB of RAM touched\n",
+			vms[i].name, (unsigned long long)(extra >> 10),
+			(unsigned long long)(vms[i].s2_populated * PAGE_SIZE >> 10));
+	}
+	if (printk_errors())
+		pr_info("tern: %u error messages were printed\n", printk_errors());
+	pr_info("tern: every VM has stopped; powering off\n");
+	arch_system_off();
+}
+
+void vm_stop_finish(struct vm *vm)
+{
+	unsigned int expected = 0;
+
+	/* Exactly one CPU carries the stop out: the one that wins stop_owner. */
+	if (!atomic_compare_exchange_strong(&vm->stop_owner, &expected, 1))
+		return;
+	/* Bounded: every vCPU of the VM was kicked by vm_request_stop, and
+	 * one in the guest leaves it at its next exit. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		while (__atomic_load_n(&vm->vcpus[i].running_on, __ATOMIC_ACQUIRE))
+			arch_cpu_relax();
+
+	if (atomic_load(&vm->stop) == VM_STOP_RESET && vm_reset(vm) == 0) {
+		pr_info("%s: reset\n", vm->name);
+		atomic_store(&vm->stop, VM_RUNNING);
+		atomic_store(&vm->stop_owner, 0);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			if (atomic_load(&vm->vcpus[i].power) != VCPU_OFF)
+				vcpu_wake(&vm->vcpus[i]);
+		return;
+	}
+	pr_info("%s: powered off\n", vm->name);
+	atomic_store(&vm->stop, VM_STOP_OFF);
+	for (unsigned int i = 0; i < nr_vms; i++)
+		if (atomic_load(&vms[i].stop) != VM_STOP_OFF)
+			return;
+	vms_all_stopped();
 }

@@ -18,7 +18,7 @@
 #include <tern/mmio.h>
 #include <tern/vm.h>
 
-typedef enum guest_next (*exit_handler_fn)(struct vcpu *v, uint64_t esr);
+typedef enum vcpu_next (*exit_handler_fn)(struct vcpu *v, uint64_t esr);
 
 /* exits[] slot for physical interrupts taken in the guest: they have no
  * exception class, and 0x3f is one the architecture leaves unallocated. */
@@ -26,20 +26,13 @@ typedef enum guest_next (*exit_handler_fn)(struct vcpu *v, uint64_t esr);
 
 /* --- Firmware calls ----------------------------------------------------------- */
 
-static const enum guest_next fw_next[] = {
-	[FW_NEXT_RESUME] = GUEST_RUN,
-	[FW_NEXT_BLOCK] = GUEST_BLOCK,
-	[FW_NEXT_OFF] = GUEST_OFF,
-	[FW_NEXT_VM_STOP] = GUEST_VM_STOP,
-};
-
 /*
  * An SMCCC call: function ID in w0, arguments in x1-x6, results in x0-x3
  * (SMCCC 1.2+ keeps x4-x17, which tern never touches). Results a service
  * does not set read as 0. A call that reset the vCPU (a powerdown
  * CPU_SUSPEND) leaves its registers as the reset made them.
  */
-static enum guest_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
+static enum vcpu_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
 {
 	struct arm64_guest_regs *r = &v->arch.regs;
 	struct fw_call c = { .id = (uint32_t)r->x[0] };
@@ -50,7 +43,7 @@ static enum guest_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
 		r->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
 		if (skip)
 			guest_skip_insn(v);
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 	for (int i = 0; i < 6; i++)
 		c.arg[i] = r->x[i + 1];
@@ -62,24 +55,24 @@ static enum guest_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
 		if (skip)
 			guest_skip_insn(v);
 	}
-	return fw_next[c.next];
+	return c.next;
 }
 
 /* HVC: ELR_EL2 already points past the instruction. */
-static enum guest_next exit_hvc(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_hvc(struct vcpu *v, uint64_t esr)
 {
 	return firmware_call(v, esr, false);
 }
 
 /* SMC trapped by HCR_EL2.TSC: ELR_EL2 points at the instruction. */
-static enum guest_next exit_smc(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_smc(struct vcpu *v, uint64_t esr)
 {
 	return firmware_call(v, esr, true);
 }
 
 /* --- WFI / WFE ------------------------------------------------------------------ */
 
-static enum guest_next exit_wfx(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_wfx(struct vcpu *v, uint64_t esr)
 {
 	unsigned int ti = ESR_ISS(esr) & 3; /* 0 WFI, 1 WFE, 2 WFIT, 3 WFET */
 
@@ -95,13 +88,13 @@ static enum guest_next exit_wfx(struct vcpu *v, uint64_t esr)
 		 * A timer that fired but whose physical interrupt tern has not
 		 * taken yet is caught by the scheduler's deadline check.
 		 */
-		return vgic_irq_pending(v) ? GUEST_RUN : GUEST_BLOCK;
+		return vgic_irq_pending(v) ? VCPU_NEXT_RUN : VCPU_NEXT_BLOCK;
 	case 1:
 		/* Only trapped when vCPUs share this CPU: give way. */
-		return GUEST_PREEMPT;
+		return VCPU_NEXT_PREEMPT;
 	default:
 		/* WFIT/WFET (hidden from guests): an early wake-up is allowed. */
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 }
 
@@ -113,7 +106,7 @@ static enum guest_next exit_wfx(struct vcpu *v, uint64_t esr)
  * outside RAM is emulated on the VM's MMIO bus when the syndrome describes
  * it (ISV), else the guest gets an external abort.
  */
-static enum guest_next exit_dabt(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_dabt(struct vcpu *v, uint64_t esr)
 {
 	struct arm64_guest_regs *r = &v->arch.regs;
 	uint32_t iss = ESR_ISS(esr);
@@ -127,14 +120,14 @@ static enum guest_next exit_dabt(struct vcpu *v, uint64_t esr)
 	if (guest_ram_contains(v->vm, ipa, 1)) {
 		if (vm_stage2_populate(v->vm, ipa) != 0)
 			goto abort;
-		return GUEST_RUN; /* the access runs again, now mapped */
+		return VCPU_NEXT_RUN; /* the access runs again, now mapped */
 	}
 	if (iss & DABT_S1PTW)
 		goto abort; /* the guest's own page tables outside RAM */
 	if (iss & DABT_CM) {
 		/* Cache maintenance by VA on a device: nothing to maintain. */
 		guest_skip_insn(v);
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 	if (!mmio_decode(esr, &m))
 		goto abort;
@@ -145,41 +138,41 @@ static enum guest_next exit_dabt(struct vcpu *v, uint64_t esr)
 	if (!m.write)
 		guest_set_reg(v, m.reg, mmio_load_value(&m, value));
 	guest_skip_insn(v);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 abort:
 	guest_inject_dabt(v);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 /* An instruction fetch that faulted at stage 2: the first fetch from a
  * page of guest RAM (map it, retry), or one outside RAM (an abort). */
-static enum guest_next exit_iabt(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_iabt(struct vcpu *v, uint64_t esr)
 {
 	struct arm64_guest_regs *r = &v->arch.regs;
 	paddr_t ipa = s2_fault_ipa(r->hpfar, r->far);
 
 	if (s2_fault_is_translation(ESR_ISS(esr)) && guest_ram_contains(v->vm, ipa, 1) &&
 	    vm_stage2_populate(v->vm, ipa) == 0)
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	guest_inject_iabt(v);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 /* --- Everything else ----------------------------------------------------------------- */
 
-static enum guest_next exit_fp(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_fp(struct vcpu *v, uint64_t esr)
 {
 	arm64_fp_lazy_load(v);
-	return GUEST_RUN; /* retry the instruction, now with its registers */
+	return VCPU_NEXT_RUN; /* retry the instruction, now with its registers */
 }
 
 /* Classes tern does not emulate (SVE, SME, pointer authentication with
  * the keys not switched, an unknown cause, ...): what a CPU without the
  * feature does. */
-static enum guest_next exit_undef(struct vcpu *v, uint64_t esr)
+static enum vcpu_next exit_undef(struct vcpu *v, uint64_t esr)
 {
 	guest_inject_undef(v);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 static const exit_handler_fn exit_handlers[ESR_EC_COUNT] = {
@@ -194,16 +187,16 @@ static const exit_handler_fn exit_handlers[ESR_EC_COUNT] = {
 
 /* A physical interrupt arrived while the guest ran (HCR_EL2.IMO/FMO):
  * take it at EL2, then go back unless it asked this vCPU to leave. */
-static enum guest_next exit_irq(struct vcpu *v)
+static enum vcpu_next exit_irq(struct vcpu *v)
 {
 	v->exits[EXIT_SLOT_IRQ]++;
 	gic_handle_irqs();
 	if (atomic_load_explicit(&v->kick, memory_order_relaxed) || arm64_slice_expired())
-		return GUEST_PREEMPT;
-	return GUEST_RUN;
+		return VCPU_NEXT_PREEMPT;
+	return VCPU_NEXT_RUN;
 }
 
-enum guest_next arm64_handle_exit(struct vcpu *v, unsigned int kind)
+enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind)
 {
 	uint64_t esr = v->arch.regs.esr;
 	unsigned int ec;
@@ -228,6 +221,6 @@ enum guest_next arm64_handle_exit(struct vcpu *v, unsigned int kind)
 		 * one, as it would have on bare hardware. */
 		v->exits[ESR_EC_SERROR]++;
 		guest_inject_serror(v);
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 }

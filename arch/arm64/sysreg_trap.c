@@ -76,7 +76,7 @@ static bool is_id_reg(uint32_t iss)
 	       SYS_CRM(iss) >= 1 && SYS_CRM(iss) <= 7;
 }
 
-enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr)
+enum vcpu_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr)
 {
 	uint32_t iss = ESR_ISS(esr), key = iss & SYS_KEY_MASK;
 	unsigned int rt = SYS_RT(iss);
@@ -90,14 +90,14 @@ enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr)
 		if (arm64_debug_trap_kind(iss, v->arch.debug.loaded) == ARM64_DEBUG_UNDEF)
 			goto undef;
 		arm64_debug_lazy_load(v);
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 	if (is_id_reg(iss)) {
 		if (!read)
 			goto undef; /* ID registers are read-only */
 		guest_set_reg(v, rt, v->vm->arch.id_regs[ID_REG_IDX(SYS_CRM(iss), SYS_OP2(iss))]);
 		guest_skip_insn(v);
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(sysregs); i++) {
 		const struct sysreg_emul *s = &sysregs[i];
@@ -113,14 +113,14 @@ enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr)
 			goto undef;
 		}
 		guest_skip_insn(v);
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	}
 undef:
 	pr_debug("%s: vCPU %u: %s of S%u_%u_C%u_C%u_%u at %#llx: UNDEFINED\n", v->vm->name,
 		 v->id, read ? "read" : "write", SYS_OP0(iss), SYS_OP1(iss), SYS_CRN(iss),
 		 SYS_CRM(iss), SYS_OP2(iss), (unsigned long long)v->arch.regs.pc);
 	guest_inject_undef(v);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 /* The host's value of an ID register the guest sees part of. Encodings

@@ -1,12 +1,13 @@
 /*
  * arm64 vCPUs: their reset state, switching their EL1 context in and out of
- * a physical CPU, and the run loop that keeps a vCPU in the guest for as
- * long as its exits can be handled in place.
+ * a physical CPU, and one guest entry (arch_vcpu_enter); core's run loop
+ * (core/vcpu_run.c) keeps a vCPU in the guest for as long as its exits can
+ * be handled in place.
  *
- * A run is bracketed by vcpu_load() and vcpu_put(): in between, the vCPU's
- * EL1 system registers, PMU controls, virtual CPU interface and timer are
- * in hardware, so the hot exits (hypercalls, MMIO, system registers,
- * interrupts for another vCPU) switch only the general registers.
+ * A run is bracketed by arch_vcpu_load() and arch_vcpu_put(): in between,
+ * the vCPU's EL1 system registers, PMU controls, virtual CPU interface and
+ * timer are in hardware, so the hot exits (hypercalls, MMIO, system
+ * registers, interrupts for another vCPU) switch only the general registers.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -154,7 +155,7 @@ static uint64_t guest_hcr(const struct vcpu *v)
 
 /* The guest reads the host's MIDR (errata workarounds must match the real
  * CPU) and its own virtual MPIDR. */
-static void vcpu_load(struct vcpu *v)
+void arch_vcpu_load(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct host_el2 *h = &host_el2[this_cpu()->id];
@@ -184,7 +185,7 @@ static void vcpu_load(struct vcpu *v)
 	isb();
 }
 
-static void vcpu_put(struct vcpu *v)
+void arch_vcpu_put(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct host_el2 *h = &host_el2[this_cpu()->id];
@@ -252,36 +253,18 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	}
 }
 
-static const enum vcpu_exit exit_of[] = {
-	[GUEST_PREEMPT] = VCPU_EXIT_PREEMPT,
-	[GUEST_BLOCK] = VCPU_EXIT_BLOCK,
-	[GUEST_OFF] = VCPU_EXIT_OFF,
-	[GUEST_VM_STOP] = VCPU_EXIT_VM_STOP,
-};
-
-enum vcpu_exit arch_vcpu_run(struct vcpu *v)
+/* One guest entry: a due SDEI event first, the emulated timer and the
+ * vGIC's list registers, then the guest until it exits, and the exit. */
+enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 {
-	enum guest_next next = GUEST_RUN;
+	unsigned int kind;
 
-	vcpu_load(v);
-	while (next == GUEST_RUN) {
-		/* A kick or stop that lands after these checks finds the guest
-		 * running: its IPI makes it exit at once. */
-		if (atomic_load_explicit(&v->vm->stop, memory_order_relaxed) != VM_RUNNING)
-			next = GUEST_VM_STOP;
-		else if (atomic_load_explicit(&v->kick, memory_order_relaxed))
-			next = GUEST_PREEMPT;
-		if (next != GUEST_RUN)
-			break;
-		arm64_sdei_deliver(v);
-		ptimer_entry(v);
-		vgic_flush(v);
-		unsigned int kind = arm64_guest_enter(&v->arch.regs);
-		vgic_sync(v);
-		next = arm64_handle_exit(v, kind);
-	}
-	vcpu_put(v);
-	return exit_of[next];
+	arm64_sdei_deliver(v);
+	ptimer_entry(v);
+	vgic_flush(v);
+	kind = arm64_guest_enter(&v->arch.regs);
+	vgic_sync(v);
+	return arm64_handle_exit(v, kind);
 }
 
 bool arch_vcpu_irq_pending(struct vcpu *v)

@@ -2,7 +2,9 @@
  * A C-only architecture so that core/ links and runs on the build machine
  * under ASan and UBSan. Nothing here touches hardware: waiting is a no-op,
  * stopping a CPU aborts the test program, and the MMU calls are unused.
+ * Its guests, scripted, are in guest.c.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <tern/arch.h>
@@ -12,6 +14,7 @@ const char arch_name[] = "host";
 const char arch_hwid_name[] = "cpu";
 
 static _Thread_local struct pcpu *current_cpu;
+
 
 struct pcpu *arch_this_cpu(void)
 {
@@ -23,8 +26,10 @@ void arch_set_this_cpu(struct pcpu *cpu)
 	current_cpu = cpu;
 }
 
+/* A spinning CPU is a thread: let the one it waits for run. */
 void arch_cpu_relax(void)
 {
+	sched_yield();
 }
 
 void arch_cpu_wake_all(void)
@@ -56,10 +61,6 @@ int arch_start_cpu(struct pcpu *cpu, const struct platform *p)
 	return -E_NOTSUP; /* the host has no CPUs to start */
 }
 
-noreturn void arch_system_off(void)
-{
-	exit(0);
-}
 
 const struct pt_format *arch_host_pt_format(const struct platform *p)
 {
@@ -81,46 +82,6 @@ bool arch_firmware_putc(char c)
 
 void arch_print_backtrace(void)
 {
-}
-
-/* --- Guest hooks: fakes that record what core asked for ------------------ */
-#include <tern/vm.h>
-
-unsigned int host_kicks;
-
-void arch_vm_reset(struct vm *vm)
-{
-}
-
-void arch_event_return(struct vcpu *v, bool resume, uint64_t resume_addr)
-{
-}
-
-uint64_t arch_event_saved_reg(const struct vcpu *v, unsigned int n)
-{
-	return 0;
-}
-
-bool arch_vm_starts_all_vcpus(const struct vm *vm)
-{
-	return false;
-}
-
-void arch_guest_image_sync(uintptr_t base, size_t size)
-{
-}
-
-void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
-{
-	v->arch.reset_entry = entry;
-	v->arch.reset_arg = arg;
-	v->arch.resets++;
-	v->arch.startable_in_reset = vcpu_startable(v);
-}
-
-void arch_kick_cpu(struct pcpu *target)
-{
-	host_kicks++;
 }
 
 int arch_irq_init(const struct platform *p, const char **why)

@@ -15,7 +15,7 @@
 #include <tern/mmio.h>
 #include <tern/vm.h>
 
-typedef enum guest_next (*exit_fn)(struct vcpu *v);
+typedef enum vcpu_next (*exit_fn)(struct vcpu *v);
 
 void riscv_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 {
@@ -37,19 +37,9 @@ void riscv_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 	r->sstatus |= SSTATUS_SPP;
 }
 
-static enum guest_next of_fw_next(enum fw_next n)
-{
-	switch (n) {
-	case FW_NEXT_BLOCK: return GUEST_BLOCK;
-	case FW_NEXT_OFF: return GUEST_OFF;
-	case FW_NEXT_VM_STOP: return GUEST_VM_STOP;
-	default: return GUEST_RUN;
-	}
-}
-
 /* SBI: extension in a7, function in a6, arguments a0-a5; error in a0 and
  * value in a1 (the legacy extensions 0x00-0x0F return a0 only). */
-static enum guest_next exit_ecall(struct vcpu *v)
+static enum vcpu_next exit_ecall(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 	struct fw_call c = { .id = r->x[17], .fn = r->x[16] };
@@ -65,11 +55,11 @@ static enum guest_next exit_ecall(struct vcpu *v)
 		if (c.id >= 0x10)
 			r->x[11] = c.ret[1];
 	}
-	return of_fw_next(c.next);
+	return c.next;
 }
 
 /* A guest-page fault outside RAM: a device access, or nothing at all. */
-static enum guest_next exit_guest_page_fault(struct vcpu *v)
+static enum vcpu_next exit_guest_page_fault(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 	bool store = (r->scause & ~SCAUSE_INTERRUPT) == EXC_STORE_GUEST_PAGE;
@@ -81,7 +71,7 @@ static enum guest_next exit_guest_page_fault(struct vcpu *v)
 
 	if (guest_ram_contains(v->vm, gpa, 1)) {
 		if (riscv_first_touch(v, gpa))
-			return GUEST_RUN; /* first touch of a RAM page: mapped, retry */
+			return VCPU_NEXT_RUN; /* first touch of a RAM page: mapped, retry */
 		goto fault;
 	}
 	if (riscv_mmio_decode_htinst(r->htinst, &d) != 0) {
@@ -98,27 +88,27 @@ static enum guest_next exit_guest_page_fault(struct vcpu *v)
 	if (!store && d.reg != 0)
 		r->x[d.reg] = riscv_mmio_load_value(&d, value);
 	r->sepc += d.len;
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 fault:
 	riscv_inject_exception(v, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, r->stval);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
-static enum guest_next exit_fetch_fault(struct vcpu *v)
+static enum vcpu_next exit_fetch_fault(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 
 	if (riscv_first_touch(v, (r->htval << 2) | (r->stval & 3)))
-		return GUEST_RUN;
+		return VCPU_NEXT_RUN;
 	riscv_inject_exception(v, EXC_INSN_ACCESS, r->stval);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 #define INSN_WFI 0x10500073u
 
 /* VS-mode ran an instruction it may not: WFI (hstatus.VTW), or one that
  * needs a CSR or privilege tern does not give. */
-static enum guest_next exit_virtual_insn(struct vcpu *v)
+static enum vcpu_next exit_virtual_insn(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 	uint32_t insn = (uint32_t)r->stval;
@@ -128,20 +118,20 @@ static enum guest_next exit_virtual_insn(struct vcpu *v)
 		insn = 0;
 	if (insn == INSN_WFI) {
 		r->sepc += 4;
-		return GUEST_BLOCK;
+		return VCPU_NEXT_BLOCK;
 	}
 	riscv_inject_exception(v, EXC_ILLEGAL_INSN, insn);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 /* Anything else the guest raised: what a hart without tern would do is
  * deliver it to the guest's own handler. */
-static enum guest_next exit_reflect(struct vcpu *v)
+static enum vcpu_next exit_reflect(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 
 	riscv_inject_exception(v, r->scause, r->stval);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 static const exit_fn exception_exits[RISCV_NR_EXCEPTIONS] = {
@@ -153,26 +143,26 @@ static const exit_fn exception_exits[RISCV_NR_EXCEPTIONS] = {
 };
 
 /* An IPI: another hart kicked this vCPU or woke it. */
-static enum guest_next irq_soft(struct vcpu *v)
+static enum vcpu_next irq_soft(struct vcpu *v)
 {
 	csr_clear(sip, SIP_SSIP);
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
-static enum guest_next irq_timer(struct vcpu *v)
+static enum vcpu_next irq_timer(struct vcpu *v)
 {
 	riscv_timer_program(UINT64_MAX);
 	if (arch_counter() >= riscv_slice_deadline()) {
 		riscv_slice_clear();
-		return GUEST_PREEMPT;
+		return VCPU_NEXT_PREEMPT;
 	}
-	return GUEST_RUN; /* the guest's SBI timer: prepare_entry raises it */
+	return VCPU_NEXT_RUN; /* the guest's SBI timer: prepare_entry raises it */
 }
 
-static enum guest_next irq_ext(struct vcpu *v)
+static enum vcpu_next irq_ext(struct vcpu *v)
 {
 	riscv_plic_handle();
-	return GUEST_RUN;
+	return VCPU_NEXT_RUN;
 }
 
 static const exit_fn interrupt_exits[RISCV_NR_INTERRUPTS] = {
@@ -181,7 +171,7 @@ static const exit_fn interrupt_exits[RISCV_NR_INTERRUPTS] = {
 	[IRQ_S_EXT] = irq_ext,
 };
 
-enum guest_next riscv_handle_exit(struct vcpu *v)
+enum vcpu_next riscv_handle_exit(struct vcpu *v)
 {
 	uint64_t cause = v->arch.regs.scause;
 	uint64_t code = cause & ~SCAUSE_INTERRUPT;
@@ -192,7 +182,7 @@ enum guest_next riscv_handle_exit(struct vcpu *v)
 			fn = interrupt_exits[code];
 		/* An interrupt tern did not enable cannot arrive; if one
 		 * does, the next entry simply takes it again. */
-		return fn ? fn(v) : GUEST_RUN;
+		return fn ? fn(v) : VCPU_NEXT_RUN;
 	}
 	if (code < RISCV_NR_EXCEPTIONS) {
 		v->exits[code]++;

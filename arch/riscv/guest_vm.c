@@ -16,7 +16,7 @@
 #include <tern/errno.h>
 #include <tern/printk.h>
 #include <tern/vm.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 
 const char arch_image_magic[4] = { 'R', 'S', 'C', 0x05 };
 const uint64_t arch_image_default_offset = 0x200000;

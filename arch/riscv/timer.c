@@ -14,7 +14,7 @@
 #include <tern/cpu.h>
 #include <tern/platform.h>
 #include <tern/vm.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 
 #define CSR_STIMECMP 0x14d
 

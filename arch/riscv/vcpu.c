@@ -1,6 +1,6 @@
 /*
  * RISC-V vCPUs: their reset state, loading them onto a hart and off it,
- * and the run loop arch_vcpu_run. The VS-level CSRs are switched as one
+ * and one guest entry (arch_vcpu_enter). The VS-level CSRs are switched as one
  * list (RISCV_GUEST_CSRS); FP state only when it has to be (see
  * <arch/vcpu.h>); interrupts other harts raise for a vCPU arrive as atomic
  * hvip bits merged by the vCPU's own hart before each entry.
@@ -118,10 +118,11 @@ static void fp_save_if_dirty(struct vcpu *v)
 	a->regs.sstatus = (a->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 }
 
-static void vcpu_put(struct vcpu *v)
+void arch_vcpu_put(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
+	riscv_timer_program(UINT64_MAX);
 	RISCV_GUEST_CSRS(CSR_SAVE)
 	if (v->vm->arch.sstc)
 		a->vstimecmp = csr_read(0x24d);
@@ -204,6 +205,20 @@ static void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg, bool resume
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	vcpu_reset(v, entry, arg, false);
+}
+
+void arch_vcpu_load(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (a->hsm_suspended) {
+		/* Woken from an HSM suspend: a non-retentive one starts over
+		 * at its resume address, as if the hart had been started. */
+		a->hsm_suspended = false;
+		if (a->suspend_nonret)
+			vcpu_reset(v, a->resume_addr, a->resume_opaque, true);
+	}
+	vcpu_load(v);
 }
 
 /* The vCPU loaded on this hart merges the bits before its next entry by
@@ -376,44 +391,13 @@ static void prepare_entry(struct vcpu *v)
 	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 }
 
-static const enum vcpu_exit exit_of[] = {
-	[GUEST_PREEMPT] = VCPU_EXIT_PREEMPT,
-	[GUEST_BLOCK] = VCPU_EXIT_BLOCK,
-	[GUEST_OFF] = VCPU_EXIT_OFF,
-	[GUEST_VM_STOP] = VCPU_EXIT_VM_STOP,
-};
-
-enum vcpu_exit arch_vcpu_run(struct vcpu *v)
+enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 {
-	enum guest_next next = GUEST_RUN;
-	struct arch_vcpu *a = &v->arch;
-
-	if (a->hsm_suspended) {
-		/* Woken from an HSM suspend: a non-retentive one starts over
-		 * at its resume address, as if the hart had been started. */
-		a->hsm_suspended = false;
-		if (a->suspend_nonret)
-			vcpu_reset(v, a->resume_addr, a->resume_opaque, true);
-	}
-	vcpu_load(v);
-	while (next == GUEST_RUN) {
-		/* A kick that lands after these checks finds the guest
-		 * running: its IPI makes it exit at once. */
-		if (atomic_load_explicit(&v->vm->stop, memory_order_relaxed) != VM_RUNNING)
-			next = GUEST_VM_STOP;
-		else if (atomic_load_explicit(&v->kick, memory_order_relaxed))
-			next = GUEST_PREEMPT;
-		if (next != GUEST_RUN)
-			break;
-		prepare_entry(v);
-		riscv_guest_enter(&v->arch.regs);
-		csr_write(sie, 0);
-		v->arch.reset_done = false;
-		next = riscv_handle_exit(v);
-	}
-	riscv_timer_program(UINT64_MAX);
-	vcpu_put(v);
-	return exit_of[next];
+	prepare_entry(v);
+	riscv_guest_enter(&v->arch.regs);
+	csr_write(sie, 0);
+	v->arch.reset_done = false;
+	return riscv_handle_exit(v);
 }
 
 /* The VS interrupts pending for a vCPU that is not running, against the

@@ -10,7 +10,7 @@
 #include <tern/errno.h>
 #include <tern/printk.h>
 #include <tern/vm.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 
 #define VPLIC_PHANDLE 0x100
 #define CPU_INTC_PHANDLE(n) (0x200 + (n))

@@ -80,7 +80,7 @@ static int64_t psci_cpu_off(struct vcpu *v, struct fw_call *c, bool is64)
 {
 	/* The scheduler marks it OFF once it is off the physical CPU: a
 	 * CPU_ON that saw OFF earlier would reset a vCPU still loaded. */
-	c->next = FW_NEXT_OFF;
+	c->next = VCPU_NEXT_OFF;
 	return PSCI_SUCCESS; /* not seen by the guest: CPU_OFF does not return */
 }
 
@@ -117,7 +117,7 @@ static int64_t psci_cpu_suspend(struct vcpu *v, struct fw_call *c, bool is64)
 		arch_vcpu_reset(v, entry, ctx);
 	}
 	/* Standby: wait for an interrupt, then return SUCCESS. */
-	c->next = FW_NEXT_BLOCK;
+	c->next = VCPU_NEXT_BLOCK;
 	return PSCI_SUCCESS;
 }
 
@@ -129,14 +129,14 @@ static int64_t psci_migrate_info_type(struct vcpu *v, struct fw_call *c, bool is
 static int64_t psci_system_off(struct vcpu *v, struct fw_call *c, bool is64)
 {
 	vm_request_stop(v->vm, VM_STOP_OFF);
-	c->next = FW_NEXT_VM_STOP;
+	c->next = VCPU_NEXT_VM_STOP;
 	return PSCI_SUCCESS;
 }
 
 static int64_t psci_system_reset(struct vcpu *v, struct fw_call *c, bool is64)
 {
 	vm_request_stop(v->vm, VM_STOP_RESET);
-	c->next = FW_NEXT_VM_STOP;
+	c->next = VCPU_NEXT_VM_STOP;
 	return PSCI_SUCCESS;
 }
 

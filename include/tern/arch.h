@@ -87,7 +87,7 @@ void arch_print_backtrace(void);
 /* --- Guests (arches that select CONFIG_ARCH_HAS_GUESTS) -------------------- */
 struct vm;
 struct vcpu;
-enum vcpu_exit;
+enum vcpu_next;
 
 /* The Linux image header of this arch: magic at offset 56 ("ARM\x64",
  * "RSC\x05"), and where a kernel goes in guest RAM when its header gives no
@@ -145,10 +145,17 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
  * general register of the interrupted context (SDEI EVENT_CONTEXT). */
 void arch_event_return(struct vcpu *v, bool resume, uint64_t resume_addr);
 uint64_t arch_event_saved_reg(const struct vcpu *v, unsigned int n);
-/* Run the vCPU on this physical CPU until the scheduler must act. Exits
- * that can be handled in place (firmware calls, MMIO, system registers)
- * are, without returning. */
-enum vcpu_exit arch_vcpu_run(struct vcpu *v);
+/*
+ * A vCPU's run on this physical CPU (core/vcpu_run.c): arch_vcpu_load puts
+ * its state in the hardware, arch_vcpu_enter runs one guest entry (deliver
+ * a firmware event that is due, bring interrupts up to date, enter the
+ * guest, handle the exit through the arch's exit table) and says what is
+ * next, as often as that is VCPU_NEXT_RUN and no stop or kick is pending;
+ * arch_vcpu_put saves its state.
+ */
+void arch_vcpu_load(struct vcpu *v);
+enum vcpu_next arch_vcpu_enter(struct vcpu *v);
+void arch_vcpu_put(struct vcpu *v);
 /* Whether a blocked vCPU has an interrupt it can take (wakes it). */
 bool arch_vcpu_irq_pending(struct vcpu *v);
 /* Assert or deassert a level-triggered virtual device interrupt line (an
@@ -171,7 +178,7 @@ void arch_idle(uint64_t deadline);
 /* The system counter, in ticks of arch_timer_freq() / platform timer_freq. */
 uint64_t arch_counter(void);
 /* Start the per-CPU scheduler tick: a timer interrupt after `us`
- * microseconds makes the running vCPU exit with VCPU_EXIT_PREEMPT. 0 stops it. */
+ * microseconds makes the running vCPU exit with VCPU_NEXT_PREEMPT. 0 stops it. */
 void arch_set_slice_timer(uint64_t us);
 /* Power the machine off / reset it through firmware (the last VM stopped). */
 noreturn void arch_system_reset(void);

@@ -10,25 +10,18 @@
 #define TERN_FWCALL_H
 
 #include <tern/types.h>
+#include <tern/vcpu_next.h>
 
 struct vcpu;
 
 enum fw_abi { FW_ABI_SMCCC, FW_ABI_SBI };
-
-/* What happens to the calling vCPU once the call returns. */
-enum fw_next {
-	FW_NEXT_RESUME,  /* back to the guest after the call instruction */
-	FW_NEXT_BLOCK,   /* wait for an interrupt first (CPU_SUSPEND, HSM suspend) */
-	FW_NEXT_OFF,     /* the vCPU turned itself off (CPU_OFF, HSM HART_STOP) */
-	FW_NEXT_VM_STOP, /* the VM stops or resets (SYSTEM_OFF / SYSTEM_RESET / SRST) */
-};
 
 struct fw_call {
 	uint64_t id;     /* SMCCC: function ID (w0). SBI: extension ID (a7) */
 	uint64_t fn;     /* SBI: function ID (a6). SMCCC: 0 */
 	uint64_t arg[6]; /* SMCCC: x1-x6. SBI: a0-a5 */
 	uint64_t ret[4]; /* SMCCC: x0-x3. SBI: a0 (error), a1 (value); others untouched */
-	enum fw_next next;
+	enum vcpu_next next;
 };
 
 /* Services a VM may be given; a VM's config picks a set (vm_fw_services). */

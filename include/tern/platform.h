@@ -79,6 +79,10 @@ struct platform {
  */
 int platform_parse(const void *fdt, struct platform *p, const char **why);
 
+/* The machine tern runs on, once parsed (tern_main sets it), for the code
+ * that places guests on it. */
+extern const struct platform *host_platform;
+
 /* Small helpers over the parsed result. */
 uint64_t platform_mem_total(const struct platform *p);
 int platform_find_cpu(const struct platform *p, uint64_t hwid); /* index or -1 */

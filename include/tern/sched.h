@@ -17,6 +17,10 @@ struct pcpu;
 void sched_assign(struct vcpu *v, struct pcpu *home);
 /* This physical CPU's loop: never returns. */
 noreturn void sched_run(void);
+/* One round of it: run the next runnable vCPU of this CPU (until it
+ * leaves the guest), or wait for an interrupt or the earliest timer of a
+ * blocked one when none is runnable. */
+void sched_step(void);
 /* How many vCPUs have this physical CPU as home (more than one: time slices). */
 unsigned int sched_load(const struct pcpu *p);
 

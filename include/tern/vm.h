@@ -15,6 +15,7 @@
 #include <tern/pgtable.h>
 #include <tern/spinlock.h>
 #include <tern/types.h>
+#include <tern/vcpu_next.h>
 #include <tern/vm_config.h>
 
 #define VM_MAX_VCPUS 16
@@ -29,14 +30,6 @@ enum vcpu_power {
 	VCPU_STARTING,   /* claimed by a CPU_ON / HART_START, being reset: not runnable */
 	VCPU_ON_PENDING, /* started by another vCPU, reset done, not yet run */
 	VCPU_ON,
-};
-
-/* Why arch_vcpu_run() returned to the scheduler. */
-enum vcpu_exit {
-	VCPU_EXIT_PREEMPT, /* time slice over, or asked to stop running (kick) */
-	VCPU_EXIT_BLOCK,   /* WFI or suspend: wait for an interrupt for it */
-	VCPU_EXIT_OFF,     /* the vCPU powered itself off (PSCI CPU_OFF, HSM STOP) */
-	VCPU_EXIT_VM_STOP, /* the VM is shutting down or resetting (vm->stop says which) */
 };
 
 struct vcpu {
@@ -106,6 +99,10 @@ int vm_stage2_populate(struct vm *vm, paddr_t ipa);
 int vm_reset(struct vm *vm);
 /* Ask every vCPU of the VM to leave the guest and stop (SYSTEM_OFF / RESET). */
 void vm_request_stop(struct vm *vm, enum vm_stop why);
+/* Carry out the stop once the VM's vCPUs are out of the guest: a reset
+ * boots it again, an off is final and, for the last VM, powers the machine
+ * off. Called by every CPU whose vCPU saw the stop; one of them does it. */
+void vm_stop_finish(struct vm *vm);
 
 struct vcpu *vm_vcpu_by_hwid(struct vm *vm, uint64_t hwid);
 
@@ -139,6 +136,15 @@ static inline bool vcpu_startable(struct vcpu *v)
  * in when that was not OFF (nothing done then), else VCPU_OFF.
  */
 enum vcpu_power vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t arg);
+
+/*
+ * Run v on this physical CPU (its home) until the scheduler must act, with
+ * a time slice of slice_us microseconds (0: none): the run loop of every
+ * arch (core/vcpu_run.c). It carries out what the vCPU's last exit asked
+ * for that is not the scheduler's (power off, the VM's stop) and returns
+ * it; VCPU_NEXT_BLOCK and VCPU_NEXT_PREEMPT are for the scheduler.
+ */
+enum vcpu_next vcpu_run(struct vcpu *v, uint64_t slice_us);
 
 /* Make a vCPU runnable (PSCI CPU_ON, an interrupt for a blocked vCPU), and
  * make a running one leave the guest soon. Safe from any physical CPU. */

@@ -23,7 +23,7 @@ static void setup(unsigned int nr)
 }
 
 static int64_t call(unsigned int vcpu, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
-		    enum fw_next *next)
+		    enum vcpu_next *next)
 {
 	struct fw_call c = { .id = fid, .arg = { a1, a2, a3 } };
 
@@ -131,7 +131,7 @@ TEST(psci_version_features_migrate)
 
 TEST(psci_cpu_on_states_and_errors)
 {
-	enum fw_next next;
+	enum vcpu_next next;
 
 	setup(4);
 	/* Already running, unknown MPIDR, bits outside the affinity fields. */
@@ -147,7 +147,7 @@ TEST(psci_cpu_on_states_and_errors)
 	CHECK_EQ(call(0, AFFINITY_INFO, 1, 0, 0, NULL), 1);
 
 	CHECK_EQ(call(0, CPU_ON64, 1, 0x40001000, 0x1234, &next), 0);
-	CHECK_EQ(next, FW_NEXT_RESUME);
+	CHECK_EQ(next, VCPU_NEXT_RUN);
 	CHECK_EQ(vm.vcpus[1].arch.reset_entry, 0x40001000);
 	CHECK_EQ(vm.vcpus[1].arch.reset_arg, 0x1234);
 	/* Published to the scheduler only after its reset (a home CPU that
@@ -182,12 +182,12 @@ TEST(psci_affinity_info_errors)
 
 TEST(psci_cpu_off_and_suspend)
 {
-	enum fw_next next;
+	enum vcpu_next next;
 
 	setup(2);
 	atomic_store(&vm.vcpus[1].power, VCPU_ON);
 	call(1, CPU_OFF, 0, 0, 0, &next);
-	CHECK_EQ(next, FW_NEXT_OFF);
+	CHECK_EQ(next, VCPU_NEXT_OFF);
 	/* Still ON until the scheduler has taken it off its CPU: a CPU_ON
 	 * now must not reset a loaded vCPU. */
 	CHECK_EQ(atomic_load(&vm.vcpus[1].power), VCPU_ON);
@@ -195,28 +195,28 @@ TEST(psci_cpu_off_and_suspend)
 
 	/* Standby: block, return SUCCESS, no reset. */
 	CHECK_EQ(call(0, CPU_SUSPEND, 0, 0, 0, &next), 0);
-	CHECK_EQ(next, FW_NEXT_BLOCK);
+	CHECK_EQ(next, VCPU_NEXT_BLOCK);
 	CHECK_EQ(vm.vcpus[0].arch.resets, 0);
 	/* Powerdown: wakes at the entry point with the context id. */
 	CHECK_EQ(call(0, 0xc4000001, 1u << 16, 0x40003000, 42, &next), 0);
-	CHECK_EQ(next, FW_NEXT_BLOCK);
+	CHECK_EQ(next, VCPU_NEXT_BLOCK);
 	CHECK_EQ(vm.vcpus[0].arch.reset_entry, 0x40003000);
 	CHECK_EQ(vm.vcpus[0].arch.reset_arg, 42);
 	CHECK_EQ(call(0, 0xc4000001, 1u << 16, 0x10, 42, &next), -9);
-	CHECK_EQ(next, FW_NEXT_RESUME);
+	CHECK_EQ(next, VCPU_NEXT_RUN);
 	CHECK_EQ(call(0, CPU_SUSPEND, 1u << 20, 0, 0, &next), -2); /* reserved bits */
 }
 
 TEST(psci_system_off_and_reset)
 {
-	enum fw_next next;
+	enum vcpu_next next;
 
 	setup(2);
 	CHECK_EQ(call(0, SYSTEM_RESET2, 1, 0, 0, &next), -2);
 	CHECK_EQ(call(0, SYSTEM_RESET2, 0x80000000, 0, 0, &next), -2);
 	CHECK_EQ(atomic_load(&vm.stop), VM_RUNNING);
 	call(0, SYSTEM_OFF, 0, 0, 0, &next);
-	CHECK_EQ(next, FW_NEXT_VM_STOP);
+	CHECK_EQ(next, VCPU_NEXT_VM_STOP);
 	CHECK_EQ(atomic_load(&vm.stop), VM_STOP_OFF);
 	CHECK(atomic_load(&vm.vcpus[1].kick));
 	/* The first request wins. */
@@ -225,7 +225,7 @@ TEST(psci_system_off_and_reset)
 
 	setup(1);
 	call(0, SYSTEM_RESET2, 0, 0, 0, &next);
-	CHECK_EQ(next, FW_NEXT_VM_STOP);
+	CHECK_EQ(next, VCPU_NEXT_VM_STOP);
 	CHECK_EQ(atomic_load(&vm.stop), VM_STOP_RESET);
 }
 

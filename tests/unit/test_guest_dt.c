@@ -1,15 +1,13 @@
 /*
  * The guest device tree builder (core/guest_dt.c), its output read back
- * with libfdt. The vUART and the arch's nodes are doubles here (the host
- * arch has no guests): a PL011 node and a minimal /cpus and intc, enough
- * for the tree to be checked whole. test_guest_loader.c uses them too.
- *
- * The doubles are weak, so a real definition linked into the unit tests
- * later wins instead of breaking the link; they count their calls, and
- * checks of what only a double writes run only when it did.
+ * with libfdt. The VM's UART is core/vuart.c's, made for a host PL011 at
+ * 0x9000000; the arch's nodes are the host arch's (a /cpus node and an
+ * interrupt controller, arch/host/guest.c). test_guest_loader.c uses this
+ * file's dt_whole too.
  */
 #include <libfdt.h>
 #include <stdlib.h>
+#include <arch/host.h>
 #include <tern/arch.h>
 #include <tern/errno.h>
 #include <tern/guest_loader.h>
@@ -17,79 +15,14 @@
 #include <tern/vuart.h>
 #include "test.h"
 
-#define DOUBLE __attribute__((weak))
-#define FAKE_INTC_PHANDLE 0x8001
-
-/* What the doubles do; tests change these and put them back. */
-static int fake_vuart_rc;   /* non-zero: vuart_dt_node returns it, writes nothing */
-static int fake_arch_dt_rc; /* non-zero: arch_guest_dt_nodes returns it */
-static unsigned int fake_vuart_calls, fake_arch_dt_calls;
-
-DOUBLE int vuart_dt_node(struct vm *vm, void *fdt, char *path, size_t path_size)
-{
-	const fdt32_t reg[4] = { 0, cpu_to_fdt32(0x9000000), 0, cpu_to_fdt32(0x1000) };
-	int rc;
-
-	fake_vuart_calls++;
-	if (fake_vuart_rc)
-		return fake_vuart_rc;
-	rc = fdt_begin_node(fdt, "pl011@9000000");
-	if (!rc)
-		rc = fdt_property_string(fdt, "compatible", "arm,pl011");
-	if (!rc)
-		rc = fdt_property(fdt, "reg", reg, sizeof(reg));
-	if (!rc)
-		rc = fdt_end_node(fdt);
-	snprintf(path, path_size, "/pl011@9000000");
-	return rc ? -E_NOMEM : 0;
-}
-
-DOUBLE int arch_guest_dt_nodes(struct vm *vm, void *fdt)
-{
-	int rc;
-
-	fake_arch_dt_calls++;
-	if (fake_arch_dt_rc)
-		return fake_arch_dt_rc;
-	rc = fdt_begin_node(fdt, "cpus");
-	if (!rc)
-		rc = fdt_property_u32(fdt, "#address-cells", 1);
-	if (!rc)
-		rc = fdt_property_u32(fdt, "#size-cells", 0);
-	for (unsigned int i = 0; i < vm->cfg.vcpus && !rc; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "cpu@%u", i);
-		rc = fdt_begin_node(fdt, name);
-		if (!rc)
-			rc = fdt_property_string(fdt, "device_type", "cpu");
-		if (!rc)
-			rc = fdt_property_u32(fdt, "reg", i);
-		if (!rc)
-			rc = fdt_end_node(fdt);
-	}
-	if (!rc)
-		rc = fdt_end_node(fdt);
-	if (!rc)
-		rc = fdt_begin_node(fdt, "intc");
-	if (!rc)
-		rc = fdt_property(fdt, "interrupt-controller", "", 0);
-	if (!rc)
-		rc = fdt_property_u32(fdt, "phandle", FAKE_INTC_PHANDLE);
-	if (!rc)
-		rc = fdt_end_node(fdt);
-	return rc ? -E_NOMEM : 0;
-}
-
-DOUBLE uint32_t arch_guest_dt_intc_phandle(const struct vm *vm)
-{
-	return FAKE_INTC_PHANDLE;
-}
-
-DOUBLE bool arch_guest_dt_root_intc(const struct vm *vm)
-{
-	return true;
-}
+static const struct plat_uart dt_host_pl011 = {
+	.kind = UART_PL011,
+	.base = 0x9000000,
+	.size = 0x1000,
+	.reg_io_width = 1,
+	.irq = { 0, 1, 4 },
+	.nr_irq_cells = 3,
+};
 
 /*
  * The test's own check that a tree is whole (Linux 6.1's libfdt has no
@@ -135,6 +68,16 @@ static void dt_vm_setup(paddr_t base, uint64_t size, const char *name, const cha
 	dt_vm.name = dt_vm.cfg.name;
 }
 
+/* The same VM with a console UART, as vm_create makes it. */
+static void dt_vm_setup_uart(paddr_t base, uint64_t size, const char *name, const char *cmdline)
+{
+	const char *why = NULL;
+
+	dt_vm_setup(base, size, name, cmdline);
+	dt_vm.id = 1; /* not VM 0: the console's input stays where it is */
+	CHECK_EQ(vuart_create(&dt_vm, &dt_host_pl011, &why), 0);
+}
+
 static const char *get_str(const void *fdt, const char *path, const char *prop)
 {
 	int node = fdt_path_offset(fdt, path), len;
@@ -163,27 +106,25 @@ static bool has_prop(const void *fdt, const char *path, const char *prop)
 	return node >= 0 && fdt_getprop(fdt, node, prop, NULL) != NULL;
 }
 
-/* The stdout-path names a node that is in the tree; the double's PL011 when
- * it wrote one. */
-static void check_stdout_path(const void *fdt, unsigned int vuart_calls_before)
+/* The stdout-path names the VM's PL011, which is in the tree. */
+static void check_stdout_path(const void *fdt)
 {
 	const char *path = get_str(fdt, "/chosen", "stdout-path");
 
+	CHECK_STR(path, "/pl011@9000000");
 	if (path)
 		CHECK(fdt_path_offset(fdt, path) >= 0);
-	if (fake_vuart_calls != vuart_calls_before && !fake_vuart_rc)
-		CHECK_STR(path, "/pl011@9000000");
 }
 
 TEST(guest_dt_full_tree)
 {
 	struct guest_layout l = { .initrd_start = 0x48000000, .initrd_size = 0x123456 };
 	static char buf[16384];
-	unsigned int vuart_calls = fake_vuart_calls, arch_calls = fake_arch_dt_calls;
+	unsigned int arch_calls = host_dt_nodes_calls;
 	int size, node, len;
 	const fdt32_t *reg;
 
-	dt_vm_setup(0x40000000, 512ull << 20, "linux", "console=ttyAMA0 earlycon");
+	dt_vm_setup_uart(0x40000000, 512ull << 20, "linux", "console=ttyAMA0 earlycon");
 	size = guest_dt_build(&dt_vm, &l, buf, sizeof(buf));
 	CHECK(size > 0 && size < (int)sizeof(buf));
 	CHECK(dt_whole(buf, size) > 0);
@@ -193,9 +134,7 @@ TEST(guest_dt_full_tree)
 	CHECK_EQ(get_num(buf, "/", "#size-cells", 1), 2);
 	CHECK_STR(get_str(buf, "/", "compatible"), "linux,dummy-virt");
 	CHECK_STR(get_str(buf, "/", "model"), "tern guest linux");
-	if (arch_guest_dt_intc_phandle(&dt_vm))
-		CHECK_EQ(get_num(buf, "/", "interrupt-parent", 1),
-			 arch_guest_dt_intc_phandle(&dt_vm));
+	CHECK_EQ(get_num(buf, "/", "interrupt-parent", 1), HOST_INTC_PHANDLE);
 
 	CHECK_STR(get_str(buf, "/memory@40000000", "device_type"), "memory");
 	node = fdt_path_offset(buf, "/memory@40000000");
@@ -209,15 +148,16 @@ TEST(guest_dt_full_tree)
 	}
 
 	CHECK_STR(get_str(buf, "/chosen", "bootargs"), "console=ttyAMA0 earlycon");
-	check_stdout_path(buf, vuart_calls);
+	check_stdout_path(buf);
 	CHECK_EQ(get_num(buf, "/chosen", "linux,initrd-start", 2), 0x48000000);
 	CHECK_EQ(get_num(buf, "/chosen", "linux,initrd-end", 2), 0x48123456);
 
 	/* The arch's nodes are inside the root. */
-	if (fake_arch_dt_calls != arch_calls) {
-		CHECK_STR(get_str(buf, "/cpus/cpu@1", "device_type"), "cpu");
-		CHECK_EQ(get_num(buf, "/intc", "phandle", 1), FAKE_INTC_PHANDLE);
-	}
+	CHECK_EQ(host_dt_nodes_calls, arch_calls + 1);
+	CHECK_STR(get_str(buf, "/cpus/cpu@1", "device_type"), "cpu");
+	CHECK_EQ(get_num(buf, "/intc", "phandle", 1), HOST_INTC_PHANDLE);
+	/* The UART's node, with its interrupt in the host controller's cells. */
+	CHECK_STR(get_str(buf, "/pl011@9000000", "compatible"), "arm,pl011");
 }
 
 TEST(guest_dt_without_initrd_or_cmdline_and_high_memory)
@@ -258,25 +198,18 @@ TEST(guest_dt_device_errors)
 
 	dt_vm_setup(0x80000000, 64ull << 20, "x", "a");
 	/* No console UART: the tree is still whole, with no stdout-path. */
-	fake_vuart_rc = -E_NOENT;
-	calls = fake_vuart_calls;
 	size = guest_dt_build(&dt_vm, &l, buf, sizeof(buf));
 	CHECK(size > 0);
 	CHECK(dt_whole(buf, sizeof(buf)) > 0);
 	CHECK_STR(get_str(buf, "/chosen", "bootargs"), "a");
-	if (fake_vuart_calls != calls) {
-		CHECK(!has_prop(buf, "/chosen", "stdout-path"));
-		/* Other failures of the device parts are the caller's to see. */
-		fake_vuart_rc = -E_INVAL;
-		CHECK_EQ(guest_dt_build(&dt_vm, &l, buf, sizeof(buf)), -E_INVAL);
-	}
-	fake_vuart_rc = 0;
-	fake_arch_dt_rc = -E_NOTSUP;
-	calls = fake_arch_dt_calls;
+	CHECK(!has_prop(buf, "/chosen", "stdout-path"));
+	/* A failure of the arch's part is the caller's to see. */
+	host_dt_nodes_rc = -E_NOTSUP;
+	calls = host_dt_nodes_calls;
 	size = guest_dt_build(&dt_vm, &l, buf, sizeof(buf));
-	if (fake_arch_dt_calls != calls)
-		CHECK_EQ(size, -E_NOTSUP);
-	fake_arch_dt_rc = 0;
+	CHECK_EQ(host_dt_nodes_calls, calls + 1);
+	CHECK_EQ(size, -E_NOTSUP);
+	host_dt_nodes_rc = 0;
 }
 
 TEST(guest_dt_every_short_buffer_fails_cleanly)
@@ -285,7 +218,7 @@ TEST(guest_dt_every_short_buffer_fails_cleanly)
 	static char big[16384];
 	int need;
 
-	dt_vm_setup(0x40000000, 256ull << 20, "linux", "console=ttyAMA0");
+	dt_vm_setup_uart(0x40000000, 256ull << 20, "linux", "console=ttyAMA0");
 	need = guest_dt_build(&dt_vm, &l, big, sizeof(big));
 	CHECK(need > 0);
 	/* Exactly sized heap buffers, so ASan sees any write past the end. */

@@ -1,15 +1,14 @@
 /*
  * The guest loader (core/guest_loader.c): each kernel format, where the
  * kernel, initrd and DTB land, and every "does not fit" message. Guest RAM
- * is a host buffer behind a guest_write double; the DTB staging buffer
- * comes from tern_pool, backed here by host memory as in test_page_alloc.c.
- *
- * This file does not include <tern/arch.h>: its doubles of the arch's image
- * constants are writable, so one test binary checks arm64 and RISC-V rules
- * (the loader reads them at run time through its const declarations).
+ * is a host buffer (the VM's ram_pa, as tern's RAM is identity mapped); the
+ * DTB staging buffer comes from tern_pool, backed here by host memory as in
+ * test_page_alloc.c. The host arch switches between arm64's and RISC-V's
+ * image rules (host_image_rules), so both are checked.
  */
 #include <libfdt.h>
 #include <stdlib.h>
+#include <arch/host.h>
 #include <tern/errno.h>
 #include <tern/guest_loader.h>
 #include <tern/page_alloc.h>
@@ -21,22 +20,14 @@ int dt_whole(const void *fdt, size_t size); /* test_guest_dt.c */
 #define KiB (1ull << 10)
 #define MiB (1ull << 20)
 
-char arch_image_magic[4];
-uint64_t arch_image_default_offset;
-uint16_t arch_elf_machine;
-
 static void use_arm64(void)
 {
-	memcpy(arch_image_magic, "ARM\x64", 4);
-	arch_image_default_offset = 0x80000;
-	arch_elf_machine = 183;
+	host_image_rules(false);
 }
 
 static void use_riscv(void)
 {
-	memcpy(arch_image_magic, "RSC\x05", 4);
-	arch_image_default_offset = 0x200000;
-	arch_elf_machine = 243;
+	host_image_rules(true);
 }
 
 /* --- guest RAM and the DTB pool ------------------------------------------- */
@@ -46,17 +37,6 @@ static uint8_t *ram;
 static void *pool_mem;
 static struct page_pool saved_pool;
 static struct mem_account saved_account;
-
-/* Weak: core/vm.c's real one wins once it is linked here; lvm.ram_pa
- * points at the host buffer so an identity-mapped guest_write works too. */
-__attribute__((weak)) int guest_write(struct vm *vm, paddr_t ipa, const void *buf, size_t len)
-{
-	if (vm != &lvm || ipa < vm->ram_ipa || ipa - vm->ram_ipa > vm->ram_size ||
-	    len > vm->ram_size - (ipa - vm->ram_ipa))
-		return -E_FAULT;
-	memcpy(ram + (ipa - vm->ram_ipa), buf, len);
-	return 0;
-}
 
 static uint8_t *at(paddr_t ipa)
 {

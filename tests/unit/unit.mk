@@ -11,8 +11,9 @@ KCONFIG_ENV := KCONFIG_CONFIG=$(O)/.config ARCH=host srctree=$(CURDIR)
 UNIT_CORE := core/format.c core/platform_fdt.c core/page_alloc.c core/pgtable.c core/mmio.c \
 	core/fwcall.c core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c core/vcpu.c core/cpu.c \
 	core/spinlock.c core/errno.c core/bootargs.c core/bundle.c core/vm_config.c \
-	core/guest_loader.c core/guest_dt.c core/vuart_pl011.c core/vuart_ns16550.c core/fw/sdei.c core/event.c
-UNIT_ARCH := arch/host/host.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm64/frame_walk.c \
+	core/guest_loader.c core/guest_dt.c core/vuart_pl011.c core/vuart_ns16550.c core/fw/sdei.c core/event.c \
+	core/vuart.c core/vm.c core/sched.c core/vcpu_run.c core/printk.c
+UNIT_ARCH := arch/host/host.c arch/host/guest.c arch/host/image.c arch/arm64/pte.c arch/arm64/esr_decode.c arch/arm64/frame_walk.c \
 	arch/riscv/pte.c arch/riscv/isa.c arch/riscv/trap_decode.c arch/riscv/unwind.c \
 	arch/arm64/vgic_model.c arch/arm64/vgic_lr.c arch/arm64/vgic_route.c \
 	arch/arm64/vgic_regs.c arch/arm64/vgic_v3_regs.c arch/arm64/vgic_v2_regs.c \
@@ -47,7 +48,7 @@ $(O)/include/generated/config.h: $(O)/.config
 	$(KCONFIG_ENV) $(PYTHON) -m genconfig --header-path $@ Kconfig
 
 $(O)/unit-tests: $(OBJS)
-	$(HOSTCC) $(SAN) -o $@ $^
+	$(HOSTCC) $(SAN) -pthread -o $@ $^
 
 $(O)/%.o: %.c $(O)/include/generated/config.h
 	@mkdir -p $(dir $@)

@@ -65,7 +65,7 @@ static long hsm_suspend(struct vcpu *v, struct fw_call *c)
 	v->arch.resume_addr = resume;
 	v->arch.resume_opaque = c->arg[2];
 	v->arch.hsm_suspended = true;
-	c->next = FW_NEXT_BLOCK;
+	c->next = VCPU_NEXT_BLOCK;
 	return SBI_SUCCESS;
 }
 
@@ -80,7 +80,7 @@ static void hsm_call(struct vcpu *v, struct fw_call *c)
 		break;
 	case HSM_STOP:
 		/* The scheduler marks it STOPPED once it is off the hart. */
-		c->next = FW_NEXT_OFF;
+		c->next = VCPU_NEXT_OFF;
 		err = SBI_SUCCESS;
 		break;
 	case HSM_GET_STATUS:

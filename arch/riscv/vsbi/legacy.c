@@ -98,7 +98,7 @@ static void legacy_call(struct vcpu *v, struct fw_call *c)
 		break;
 	case LEGACY_SHUTDOWN:
 		vm_request_stop(v->vm, VM_STOP_OFF);
-		c->next = FW_NEXT_VM_STOP;
+		c->next = VCPU_NEXT_VM_STOP;
 		break;
 	default:
 		r = SBI_ERR_NOT_SUPPORTED;

@@ -30,7 +30,7 @@ static void srst_call(struct vcpu *v, struct fw_call *c)
 		return;
 	}
 	vm_request_stop(v->vm, type == SRST_SHUTDOWN ? VM_STOP_OFF : VM_STOP_RESET);
-	c->next = FW_NEXT_VM_STOP;
+	c->next = VCPU_NEXT_VM_STOP;
 	c->ret[0] = SBI_SUCCESS;
 }
 

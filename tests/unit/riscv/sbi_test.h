@@ -35,7 +35,7 @@ extern struct vm vm;
 extern uint8_t vm_ram[RAM_SIZE];
 
 /* A VM of nr vCPUs (hart IDs 0..nr-1, as arch_vcpu_init numbers them),
- * every vCPU reset as vm_boot leaves it (events masked, nothing
+ * every vCPU reset as vm_boot (core/vm.c) leaves it (events masked, nothing
  * registered), hart 0 ON and running on pcpus[0] (the CPU the tests run
  * on), the others OFF with homes pcpus[i % NR_CPUS]. With v01, the VM has
  * what core/vm.c gives a VM configured with sbi = v0.1: every service but

@@ -57,7 +57,7 @@ TEST(sbi_base_versions)
 	c = SBI(0, SBI_EXT_BASE, 0, 0);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), 0x03000000); /* v3.0 */
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	c = SBI(0, SBI_EXT_BASE, 1, 0);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), 0x7465726e); /* "tern" */
@@ -193,7 +193,7 @@ TEST(sbi_absent_extensions_are_not_supported)
 
 			CHECK_EQ(ERR(c), SBI_ERR_NOT_SUPPORTED);
 			CHECK_EQ(VAL(c), 0);
-			CHECK_EQ(c.next, FW_NEXT_RESUME);
+			CHECK_EQ(c.next, VCPU_NEXT_RUN);
 		}
 	}
 	CHECK(doubles_untouched());
@@ -216,7 +216,7 @@ TEST(sbi_v01_vm_has_only_the_legacy_calls)
 
 				CHECK_EQ(ERR(c), SBI_ERR_NOT_SUPPORTED);
 				CHECK_EQ(VAL(c), 0);
-				CHECK_EQ(c.next, FW_NEXT_RESUME);
+				CHECK_EQ(c.next, VCPU_NEXT_RUN);
 			}
 		}
 	}

@@ -18,7 +18,7 @@ TEST(sbi_dbcn_write)
 	c = SBI(0, SBI_EXT_DBCN, DBCN_WRITE, sizeof(msg) - 1, RAM_IPA + 0x100, 0);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), sizeof(msg) - 1);
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	CHECK_EQ(dbl.console_len, sizeof(msg) - 1);
 	CHECK(memcmp(dbl.console, msg, sizeof(msg) - 1) == 0);
 	/* Written as the guest's UART output is: under the console lock. */
@@ -327,12 +327,12 @@ TEST(sbi_legacy_shutdown_and_unknown)
 	for (uint64_t eid = 0x09; eid <= 0x0f; eid++) {
 		c = LEGACY(0, eid, 0);
 		CHECK_EQ(ERR(c), SBI_ERR_NOT_SUPPORTED);
-		CHECK_EQ(c.next, FW_NEXT_RESUME);
+		CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	}
 	CHECK(doubles_untouched());
 	c = LEGACY(0, LEGACY_SHUTDOWN, 0);
 	CHECK_EQ(ERR(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_VM_STOP);
+	CHECK_EQ(c.next, VCPU_NEXT_VM_STOP);
 	CHECK_EQ(atomic_load(&vm.stop), VM_STOP_OFF);
 	CHECK(atomic_load(&hart(1)->kick));
 }

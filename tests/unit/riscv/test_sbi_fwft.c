@@ -10,7 +10,7 @@ static int64_t set(unsigned int hart, uint64_t feature, uint64_t value, uint64_t
 	struct fw_call c = SBI(hart, SBI_EXT_FWFT, FWFT_SET, feature, value, flags);
 
 	CHECK_EQ(VAL(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	return ERR(c);
 }
 
@@ -99,7 +99,7 @@ TEST(sbi_fwft_lock_until_hart_reset)
 	CHECK_EQ(ERR(SBI(1, SBI_EXT_HSM, 3, 0x80000000, RAM_IPA, 0)), SBI_SUCCESS);
 	CHECK_EQ(set(1, MISALIGNED_EXC_DELEG, 0, 0), SBI_ERR_DENIED_LOCKED);
 	/* So does HART_STOP until the hart is started again ... */
-	CHECK_EQ(SBI(1, SBI_EXT_HSM, 1, 0).next, FW_NEXT_OFF);
+	CHECK_EQ(SBI(1, SBI_EXT_HSM, 1, 0).next, VCPU_NEXT_OFF);
 	CHECK_EQ(set(1, MISALIGNED_EXC_DELEG, 0, 0), SBI_ERR_DENIED_LOCKED);
 	/* ... and HART_START resets it: unlocked. (The lock is cleared by
 	 * arch_vcpu_reset, whose double does what arch/riscv/vcpu.c does.) */

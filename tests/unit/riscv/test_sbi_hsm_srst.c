@@ -30,7 +30,7 @@ TEST(sbi_hsm_start_a_stopped_hart)
 	c = SBI(0, SBI_EXT_HSM, HSM_START, 2, RAM_IPA + 0x1000, 0x5555);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_RESUME); /* the caller goes on */
+	CHECK_EQ(c.next, VCPU_NEXT_RUN); /* the caller goes on */
 	/* Reset (entry, opaque) while claimed, not yet runnable ... */
 	CHECK_EQ(dbl.nresets, 1);
 	CHECK(dbl.resets[0].v == hart(2));
@@ -126,7 +126,7 @@ TEST(sbi_hsm_stop)
 	atomic_store(&hart(1)->power, VCPU_ON);
 	c = SBI(1, SBI_EXT_HSM, HSM_STOP, 0);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
-	CHECK_EQ(c.next, FW_NEXT_OFF);
+	CHECK_EQ(c.next, VCPU_NEXT_OFF);
 	/* The scheduler marks it stopped once it is off its CPU: until then a
 	 * HART_START must not reset a loaded vCPU. */
 	CHECK_EQ(atomic_load(&hart(1)->power), VCPU_ON);
@@ -148,7 +148,7 @@ TEST(sbi_hsm_suspend_retentive)
 	c = SBI(1, SBI_EXT_HSM, HSM_SUSPEND, 0xffffffff00000000ull, 0x3, 0x77);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_BLOCK);
+	CHECK_EQ(c.next, VCPU_NEXT_BLOCK);
 	CHECK(hart(1)->arch.hsm_suspended);
 	CHECK(!hart(1)->arch.suspend_nonret);
 	CHECK_EQ(status(0, 1), SUSPENDED);
@@ -165,7 +165,7 @@ TEST(sbi_hsm_suspend_non_retentive)
 	vm_setup(2, false);
 	c = SBI(0, SBI_EXT_HSM, HSM_SUSPEND, 0x80000000, RAM_IPA + 0x2000, 0x99);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
-	CHECK_EQ(c.next, FW_NEXT_BLOCK);
+	CHECK_EQ(c.next, VCPU_NEXT_BLOCK);
 	CHECK(hart(0)->arch.hsm_suspended);
 	CHECK(hart(0)->arch.suspend_nonret);
 	CHECK_EQ(hart(0)->arch.resume_addr, RAM_IPA + 0x2000);
@@ -178,7 +178,7 @@ TEST(sbi_hsm_suspend_non_retentive)
 	vm_setup(2, false);
 	c = SBI(0, SBI_EXT_HSM, HSM_SUSPEND, 0x80000000, RAM_IPA + RAM_SIZE - 1, 0x99);
 	CHECK_EQ(ERR(c), SBI_ERR_INVALID_ADDRESS);
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	CHECK_EQ(ERR(SBI(0, SBI_EXT_HSM, HSM_SUSPEND, 0x80000000, 0, 0)), SBI_ERR_INVALID_ADDRESS);
 	CHECK_EQ(ERR(SBI(0, SBI_EXT_HSM, HSM_SUSPEND, 0x80000000, -2ull, 0)),
 		 SBI_ERR_INVALID_ADDRESS);
@@ -202,10 +202,10 @@ TEST(sbi_hsm_suspend_types)
 		struct fw_call c = SBI(0, SBI_EXT_HSM, HSM_SUSPEND, reserved[i], RAM_IPA, 0);
 
 		CHECK_EQ(ERR(c), SBI_ERR_INVALID_PARAM);
-		CHECK_EQ(c.next, FW_NEXT_RESUME);
+		CHECK_EQ(c.next, VCPU_NEXT_RUN);
 		c = SBI(0, SBI_EXT_HSM, HSM_SUSPEND, platform[i], RAM_IPA, 0);
 		CHECK_EQ(ERR(c), SBI_ERR_INVALID_PARAM);
-		CHECK_EQ(c.next, FW_NEXT_RESUME);
+		CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	}
 	CHECK(!hart(0)->arch.hsm_suspended);
 	CHECK(doubles_untouched());
@@ -219,7 +219,7 @@ TEST(sbi_hsm_unknown_functions)
 
 		CHECK_EQ(ERR(c), SBI_ERR_NOT_SUPPORTED);
 		CHECK_EQ(VAL(c), 0);
-		CHECK_EQ(c.next, FW_NEXT_RESUME);
+		CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	}
 	CHECK(doubles_untouched());
 	CHECK_EQ(atomic_load(&hart(1)->power), VCPU_OFF);
@@ -253,7 +253,7 @@ TEST(sbi_srst_shutdown_and_reboots)
 		atomic_store(&hart(2)->power, VCPU_ON);
 		c = SBI(0, SBI_EXT_SRST, 0, ok[i].type, ok[i].reason);
 		CHECK_EQ(ERR(c), SBI_SUCCESS);
-		CHECK_EQ(c.next, FW_NEXT_VM_STOP);
+		CHECK_EQ(c.next, VCPU_NEXT_VM_STOP);
 		CHECK_EQ(atomic_load(&vm.stop), ok[i].stop);
 		/* Every vCPU is asked to leave the guest. */
 		for (unsigned int h = 0; h < 3; h++)
@@ -288,7 +288,7 @@ TEST(sbi_srst_errors)
 
 		CHECK_EQ(ERR(c), bad[i].err);
 		CHECK_EQ(VAL(c), 0);
-		CHECK_EQ(c.next, FW_NEXT_RESUME);
+		CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	}
 	/* Unknown functions, even with a valid shutdown's arguments. */
 	for (uint64_t fid = 1; fid < 5; fid++) {
@@ -296,7 +296,7 @@ TEST(sbi_srst_errors)
 
 		CHECK_EQ(ERR(c), SBI_ERR_NOT_SUPPORTED);
 		CHECK_EQ(VAL(c), 0);
-		CHECK_EQ(c.next, FW_NEXT_RESUME);
+		CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	}
 	CHECK(doubles_untouched());
 }

@@ -26,7 +26,7 @@ static int64_t sse(unsigned int hart, uint64_t fid, uint64_t a0, uint64_t a1, ui
 	struct fw_call c = SBI(hart, SBI_EXT_SSE, fid, a0, a1, a2);
 
 	CHECK_EQ(VAL(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	return ERR(c);
 }
 
@@ -507,7 +507,7 @@ TEST(sbi_sse_hart_start_and_suspend)
 
 	/* Stopped, then started again: masked, nothing registered, nothing
 	 * pending, the attributes at their reset values. */
-	CHECK_EQ(SBI(1, SBI_EXT_HSM, 1, 0).next, FW_NEXT_OFF);
+	CHECK_EQ(SBI(1, SBI_EXT_HSM, 1, 0).next, VCPU_NEXT_OFF);
 	atomic_store(&hart(1)->power, VCPU_OFF);
 	CHECK_EQ(sse(0, INJECT, SW, 1, 0), SBI_ERR_FAILED);
 	CHECK_EQ(ERR(SBI(0, SBI_EXT_HSM, 0, 1, RAM_IPA + 0x100, 0)), SBI_SUCCESS);

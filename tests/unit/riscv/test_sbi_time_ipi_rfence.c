@@ -11,7 +11,7 @@ TEST(sbi_time_set_timer)
 	c = SBI(0, SBI_EXT_TIME, 0, 0x123456789abcdef0ull);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	c = SBI(2, SBI_EXT_TIME, 0, ~0ull); /* "no timer" */
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	c = SBI(2, SBI_EXT_TIME, 0, 0);     /* due at once */
@@ -149,7 +149,7 @@ TEST(sbi_rfence_fence_i)
 	c = SBI(1, SBI_EXT_RFENCE, 0, 0x9, 0);
 	CHECK_EQ(ERR(c), SBI_SUCCESS);
 	CHECK_EQ(VAL(c), 0);
-	CHECK_EQ(c.next, FW_NEXT_RESUME);
+	CHECK_EQ(c.next, VCPU_NEXT_RUN);
 	CHECK_EQ(fenced(&fi, hart(1)), 0x9);
 	CHECK_EQ(ERR(SBI(1, SBI_EXT_RFENCE, 0, 0, -1ull)), SBI_SUCCESS);
 	CHECK_EQ(fenced(&fi, hart(1)), 0xf); /* itself included */

@@ -39,19 +39,10 @@ unsigned int arm64_guest_enter(struct arm64_guest_regs *regs);
 void arm64_fpsimd_save(struct arm64_fpsimd_state *s);
 void arm64_fpsimd_load(const struct arm64_fpsimd_state *s);
 
-/* What an exit handler decided. Only GUEST_RUN stays in the run loop. */
-enum guest_next {
-	GUEST_RUN,     /* handled: straight back into the guest */
-	GUEST_PREEMPT, /* the scheduler's turn (kick, time slice, WFE) */
-	GUEST_BLOCK,   /* WFI with nothing pending, PSCI suspend */
-	GUEST_OFF,     /* PSCI CPU_OFF */
-	GUEST_VM_STOP, /* SYSTEM_OFF / SYSTEM_RESET */
-};
-
 /* exit.c: handle one exit of a loaded vCPU. */
-enum guest_next arm64_handle_exit(struct vcpu *v, unsigned int kind);
+enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind);
 /* sysreg_trap.c: a trapped MSR/MRS/SYS (EC 0x18). */
-enum guest_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr);
+enum vcpu_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr);
 /* sysreg_trap.c: fill vm->arch.id_regs from the host's (needs ipa_bits). */
 void arm64_id_regs_init(struct vm *vm);
 /* vcpu.c: the FP/SIMD trap: give the guest its FP state on this CPU. */

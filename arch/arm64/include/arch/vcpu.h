@@ -6,7 +6,7 @@
  *   - its general registers, PC and PSTATE (struct arm64_guest_regs) are
  *     saved and restored by the world switch (guest_entry.S) on every exit;
  *   - its EL1 system registers, PMU controls and virtual CPU interface are
- *     in hardware while it is loaded on a physical CPU (arch_vcpu_run) and
+ *     in hardware while it is loaded on a physical CPU (arch_vcpu_load to arch_vcpu_put) and
  *     in sys[] / the vGIC's structs otherwise;
  *   - its FP/SIMD registers are in hardware only from its first FP use in
  *     a run (a CPTR_EL2.TFP trap) until it leaves the physical CPU.

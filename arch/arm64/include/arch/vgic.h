@@ -51,7 +51,7 @@ int gic_dt_to_intid(const uint32_t *cells, int n, uint32_t *intid);
 
 /* Program this CPU's EL2 timer for the earlier of a slice end and an idle
  * deadline (absolute counter values, UINT64_MAX: none). When it fires, the
- * running vCPU (if any) exits with VCPU_EXIT_PREEMPT. */
+ * running vCPU (if any) exits with VCPU_NEXT_PREEMPT. */
 void hyp_timer_set(uint64_t slice_deadline, uint64_t idle_deadline);
 
 /* ---- The virtual GIC ---------------------------------------------------------- */

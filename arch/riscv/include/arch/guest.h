@@ -46,16 +46,13 @@ struct vm;
 
 /* scause codes: EXC_* and IRQ_* of <arch/trap_decode.h>. */
 
-/* What happens after an exit. */
-enum guest_next { GUEST_RUN, GUEST_PREEMPT, GUEST_BLOCK, GUEST_OFF, GUEST_VM_STOP };
-
 /* guest_entry.S */
 void riscv_guest_enter(struct riscv_guest_regs *regs);
 void riscv_fp_save(struct riscv_fp_state *fp);
 void riscv_fp_load(const struct riscv_fp_state *fp);
 
 /* exit.c */
-enum guest_next riscv_handle_exit(struct vcpu *v);
+enum vcpu_next riscv_handle_exit(struct vcpu *v);
 /* Deliver an exception to the guest as the hardware would have: vscause,
  * vsepc, vstval, vsstatus.SPP/SPIE/SIE, and resume at vstvec. */
 void riscv_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);

@@ -7,7 +7,7 @@
  *     riscv_guest_regs) are saved and restored by the world switch
  *     (guest_entry.S) on every exit;
  *   - its VS-level CSRs, hvip and timer compare are in hardware while it
- *     is loaded on a hart (arch_vcpu_run) and in csr[] otherwise;
+ *     is loaded on a hart (arch_vcpu_load to arch_vcpu_put) and in csr[] otherwise;
  *   - its FP registers are saved only when the guest dirtied them
  *     (sstatus.FS == Dirty at exit) and reloaded only when another
  *     vCPU's state has been in the hart's FP registers since.

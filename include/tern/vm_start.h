@@ -1,12 +1,10 @@
-/* Starting the VMs tern was booted with (core/vm_boot.c). */
-#ifndef TERN_VM_BOOT_H
-#define TERN_VM_BOOT_H
+/* Turning the guest bundle tern was booted with into running VMs
+ * (core/vm_start.c). */
+#ifndef TERN_VM_START_H
+#define TERN_VM_START_H
 
 #include <tern/compiler.h>
 #include <tern/platform.h>
-
-/* The machine tern runs on, for code that places guests on it. */
-extern const struct platform *host_platform;
 
 /*
  * Read the guest bundle (tern's initrd), create its VMs and run them on
@@ -16,10 +14,7 @@ extern const struct platform *host_platform;
  */
 void vms_start(const struct platform *p);
 
-/* Secondary CPUs: join the scheduler once online. */
+/* Secondary CPUs: join the scheduler once the VMs exist. */
 noreturn void vms_secondary_enter(void);
-
-/* Every VM has stopped for good: power the machine off. */
-noreturn void vms_all_stopped(void);
 
 #endif

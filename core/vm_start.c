@@ -5,13 +5,11 @@
  */
 #include <tern/arch.h>
 #include <tern/cpu.h>
-#include <tern/page_alloc.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vm.h>
-#include <tern/vm_boot.h>
+#include <tern/vm_start.h>
 
-const struct platform *host_platform;
 static atomic_bool vms_ready;
 
 /* A bundle was given and nothing of it can run: idling would leave the
@@ -28,7 +26,6 @@ void vms_start(const struct platform *p)
 	struct bundle_error err;
 	int n;
 
-	host_platform = p;
 	if (!p->initrd_start) {
 		pr_info("tern: no guest bundle (boot tern with one as its initrd: see "
 			"docs/user-guide.md)\n");
@@ -64,22 +61,4 @@ noreturn void vms_secondary_enter(void)
 	while (!atomic_load(&vms_ready))
 		arch_cpu_relax();
 	sched_run();
-}
-
-noreturn void vms_all_stopped(void)
-{
-	/* What tern needed: its own peak, and each VM's beyond its RAM (its
-	 * stage-2 tables), from the page allocator's accounts (make bench). */
-	pr_info("tern: peak memory: tern %llu KiB\n", (unsigned long long)(tern_account.peak >> 10));
-	for (unsigned int i = 0; i < nr_vms; i++) {
-		uint64_t extra = vms[i].acct.peak > vms[i].ram_size ? vms[i].acct.peak - vms[i].ram_size : 0;
-
-		pr_info("tern: peak memory: %s %llu KiB beyond its RAM; %llu KiB of RAM touched\n",
-			vms[i].name, (unsigned long long)(extra >> 10),
-			(unsigned long long)(vms[i].s2_populated * PAGE_SIZE >> 10));
-	}
-	if (printk_errors())
-		pr_info("tern: %u error messages were printed\n", printk_errors());
-	pr_info("tern: every VM has stopped; powering off\n");
-	arch_system_off();
 }
