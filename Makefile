@@ -115,13 +115,14 @@ core-y := core/main.c core/format.c core/printk.c core/console.c core/platform_f
 	core/errno.c core/host_mmu.c core/panic.c core/smp.c core/bootargs.c
 # Guest support, for arches that implement the guest half of the contract.
 core-$(CONFIG_ARCH_HAS_GUESTS) += core/vm.c core/vcpu.c core/sched.c core/vcpu_run.c core/vm_start.c \
-	core/mmio.c core/fwcall.c core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c \
-	core/event.c \
+	core/mmio.c core/fwcall.c core/event.c \
 	core/bundle.c core/vm_config.c core/guest_loader.c core/guest_dt.c \
 	core/vuart.c core/vuart_pl011.c core/vuart_ns16550.c
-# SDEI is an SMCCC service: arm64's. (RISC-V guests get SSE, on the same
-# event core.)
-core-$(CONFIG_ARM64_GUESTS) += core/fw/sdei.c
+# The SMCCC services (arch calls, PSCI, SDEI, tern's own) are reachable
+# only through HVC/SMC: arm64's. RISC-V guests get the SBI services of
+# arch/riscv/vsbi/ (SSE on the same event core as SDEI).
+core-$(CONFIG_ARM64_GUESTS) += core/fw/smccc_arch.c core/fw/psci.c core/fw/tern_vendor.c \
+	core/fw/sdei.c
 drivers-y :=
 drivers-$(CONFIG_UART_PL011) += drivers/uart/pl011.c
 drivers-$(CONFIG_UART_NS16550) += drivers/uart/ns16550.c

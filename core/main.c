@@ -11,6 +11,7 @@
 #include <tern/console.h>
 #include <tern/cpu.h>
 #include <tern/errno.h>
+#include <tern/fwcall.h>
 #include <tern/host_mmu.h>
 #include <tern/page_alloc.h>
 #include <tern/platform.h>
@@ -141,6 +142,14 @@ noreturn void tern_main(void *fdt, uint64_t boot_hwid)
 		pr_warn("tern: the boot CPU (%s %#llx) is not in the device tree\n", arch_hwid_name,
 			(unsigned long long)boot_hwid);
 
+#if CONFIG_ARCH_HAS_GUESTS
+	err = fw_registry_init(&why);
+	if (err) {
+		pr_err("tern: the firmware service \"%s\" is in error\n", why);
+		boot_failed(err == -E_EXIST ? "two firmware services claim the same call IDs"
+					    : "a firmware service's call IDs cannot be indexed");
+	}
+#endif
 	memory_init();
 	err = host_mmu_init(&plat);
 	if (err)

@@ -79,14 +79,11 @@ static void *s2_phys_to_virt(void *ctx, paddr_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
-/* Which firmware services a VM gets: everything, except that a RISC-V VM
- * configured for SBI v0.1 sees only the legacy extensions. */
+/* Which firmware services a VM gets: all its arch has, or for sbi = v0.1
+ * the legacy SBI calls only (include/tern/fwcall.h). */
 static uint32_t vm_services(const struct vm_config *cfg)
 {
-	uint32_t all = (1u << FW_SVC_COUNT) - 1;
-	uint32_t modern_sbi = ((1u << FW_SVC_COUNT) - 1) & ~((1u << FW_SVC_SBI_BASE) - 1);
-
-	return cfg->sbi == SBI_LEVEL_V01 ? all & ~modern_sbi : all;
+	return cfg->sbi == SBI_LEVEL_V01 ? FW_SERVICES_SBI_V01 : FW_SERVICES_ALL;
 }
 
 /* Load images, reset every vCPU, start vCPU 0. */

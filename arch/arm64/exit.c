@@ -9,6 +9,8 @@
  * would have raised there (inject.c).
  */
 #include <stdatomic.h>
+#include <string.h>
+#include <tern/compiler.h>
 #include <arch/esr.h>
 #include <arch/guest.h>
 #include <arch/mmio_decode.h>
@@ -35,7 +37,7 @@ typedef enum vcpu_next (*exit_handler_fn)(struct vcpu *v, uint64_t esr);
 static enum vcpu_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
 {
 	struct arm64_guest_regs *r = &v->arch.regs;
-	struct fw_call c = { .id = (uint32_t)r->x[0] };
+	struct fw_call c;
 
 	/* SMCCC: the HVC/SMC immediate must be 0; other values are not calls
 	 * tern defines. */
@@ -45,13 +47,16 @@ static enum vcpu_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
 			guest_skip_insn(v);
 		return VCPU_NEXT_RUN;
 	}
-	for (int i = 0; i < 6; i++)
-		c.arg[i] = r->x[i + 1];
+	c.id = (uint32_t)r->x[0];
+	c.fn = 0;
+	/* Spelled out: tern is freestanding, so memcpy here is a call. */
+	c.arg[0] = r->x[1], c.arg[1] = r->x[2], c.arg[2] = r->x[3];
+	c.arg[3] = r->x[4], c.arg[4] = r->x[5], c.arg[5] = r->x[6];
+	c.ret[0] = c.ret[1] = c.ret[2] = c.ret[3] = 0;
 	v->arch.reset_done = false;
 	fw_dispatch(v, FW_ABI_SMCCC, &c);
 	if (!v->arch.reset_done) {
-		for (int i = 0; i < 4; i++)
-			r->x[i] = c.ret[i];
+		r->x[0] = c.ret[0], r->x[1] = c.ret[1], r->x[2] = c.ret[2], r->x[3] = c.ret[3];
 		if (skip)
 			guest_skip_insn(v);
 	}
@@ -194,6 +199,58 @@ static enum vcpu_next exit_irq(struct vcpu *v)
 	if (atomic_load_explicit(&v->kick, memory_order_relaxed) || arm64_slice_expired())
 		return VCPU_NEXT_PREEMPT;
 	return VCPU_NEXT_RUN;
+}
+
+/*
+ * The fast path's exits: firmware calls and stage-2 aborts (MMIO, a first
+ * touch), when the vCPU has nothing in flight that an exit must fold back
+ * (list registers in use, a virtual timer interrupt standing, a virtual
+ * SError) and the access names no register the fast path left unsaved.
+ */
+static bool fast_exit_ok(const struct vcpu *v, uint64_t esr)
+{
+	const struct arch_vcpu *a = &v->arch;
+
+	switch (ESR_EC(esr)) {
+	case ESR_EC_HVC64:
+	case ESR_EC_SMC64:
+	case ESR_EC_IABT_LOW:
+		break;
+	case ESR_EC_DABT_LOW:
+		/* x19-x28 are in the guest's registers, not in regs. */
+		if ((ESR_ISS(esr) & DABT_ISV) &&
+		    ((ESR_ISS(esr) >> DABT_SRT_SHIFT) & 0x1f) - 19u <= 28u - 19u)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	return a->vgic.lr_used == 0 && !a->vtimer.level && !(a->hcr & HCR_VSE);
+}
+
+unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
+{
+	struct vcpu *v = container_of(regs, struct vcpu, arch.regs);
+	uint64_t esr = regs->esr;
+	enum vcpu_next next;
+
+	if (!fast_exit_ok(v, esr))
+		return FAST_DECLINE;
+	v->exits[ESR_EC(esr)]++;
+	v->arch.reset_done = false;
+	next = exit_handlers[ESR_EC(esr)](v, esr);
+	if (v->arch.reset_done) {
+		v->arch.fast_next = next;
+		return FAST_REGS_DONE;
+	}
+	/* What the run loop would look at before the next entry: a stop, a
+	 * kick (an interrupt made live for this vCPU kicks it), an event due. */
+	if (next == VCPU_NEXT_RUN &&
+	    atomic_load_explicit(&v->vm->stop, memory_order_relaxed) == VM_RUNNING &&
+	    !atomic_load_explicit(&v->kick, memory_order_relaxed) && !ev_maybe_due(&v->events))
+		return FAST_REENTER;
+	v->arch.fast_next = next;
+	return FAST_HANDLED;
 }
 
 enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind)

@@ -64,6 +64,7 @@ arm64_guest_enter:
 	.globl	arm64_guest_exit
 arm64_guest_exit:
 	stp	x2, x3, [x0, #GR_X0 + 2 * 8]
+guest_exit_from_x4:
 	stp	x4, x5, [x0, #GR_X0 + 4 * 8]
 	stp	x6, x7, [x0, #GR_X0 + 6 * 8]
 	stp	x8, x9, [x0, #GR_X0 + 8 * 8]
@@ -93,6 +94,7 @@ arm64_guest_exit:
 	str	x2, [x0, #GR_HPFAR]
 
 	mov	x0, x1
+guest_exit_return:
 	ldp	x19, x20, [sp, #GE_X19]
 	ldp	x21, x22, [sp, #GE_X19 + 16]
 	ldp	x23, x24, [sp, #GE_X19 + 32]
@@ -101,6 +103,89 @@ arm64_guest_exit:
 	ldp	x29, x30, [sp, #GE_FP]
 	add	sp, sp, #GE_FRAME_SIZE
 	ret
+
+/*
+ * The fast path of a synchronous exit from AArch64, entered from the
+ * vector with the guest's x0 and x1 pushed and x0 = regs. It saves only
+ * what a C call may clobber (x0-x18, x30, and x29, which the handler's
+ * frame record uses) with the exit's syndrome, and lets arm64_fast_exit
+ * (exit.c) answer: a hypercall, an MMIO access or a first touch usually
+ * goes straight back into the guest from here, without tern's own
+ * registers or the run loop. The guest's x19-x28 stay in the registers
+ * meanwhile (the C code preserves them); an exit that goes on to the full
+ * path saves them then, unless the handler rewrote every register.
+ */
+	.globl	arm64_guest_exit_sync
+arm64_guest_exit_sync:
+	stp	x2, x3, [x0, #GR_X0 + 2 * 8]
+	/* Only the exception classes arm64_fast_exit can take come this way
+	 * (HVC64, SMC64, IABT_LOW, DABT_LOW); the others go the full way at
+	 * once. */
+	mrs	x2, esr_el2
+	lsr	x2, x2, #26
+	ldr	x3, =FAST_EC_MASK
+	lsr	x3, x3, x2
+	mov	x1, #GUEST_EXIT_SYNC
+	tbz	x3, #0, guest_exit_from_x4
+	stp	x4, x5, [x0, #GR_X0 + 4 * 8]
+	stp	x6, x7, [x0, #GR_X0 + 6 * 8]
+	stp	x8, x9, [x0, #GR_X0 + 8 * 8]
+	stp	x10, x11, [x0, #GR_X0 + 10 * 8]
+	stp	x12, x13, [x0, #GR_X0 + 12 * 8]
+	stp	x14, x15, [x0, #GR_X0 + 14 * 8]
+	stp	x16, x17, [x0, #GR_X0 + 16 * 8]
+	str	x18, [x0, #GR_X0 + 18 * 8]
+	stp	x29, x30, [x0, #GR_X0 + 29 * 8]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #GR_X0]
+	mrs	x2, sp_el0
+	str	x2, [x0, #GR_SP_EL0]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #GR_PC]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [x0, #GR_ESR]
+	mrs	x2, hpfar_el2
+	str	x2, [x0, #GR_HPFAR]
+	/* A backtrace from the handler goes on into the run loop. */
+	add	x29, sp, #GE_FP
+	bl	arm64_fast_exit
+	ldr	x1, [sp, #GE_REGS]
+	cmp	x0, #FAST_REENTER
+	b.ne	1f
+	ldr	x2, [x1, #GR_SP_EL0]
+	msr	sp_el0, x2
+	ldp	x2, x3, [x1, #GR_PC]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x1, #GR_X0 + 2 * 8]
+	ldp	x4, x5, [x1, #GR_X0 + 4 * 8]
+	ldp	x6, x7, [x1, #GR_X0 + 6 * 8]
+	ldp	x8, x9, [x1, #GR_X0 + 8 * 8]
+	ldp	x10, x11, [x1, #GR_X0 + 10 * 8]
+	ldp	x12, x13, [x1, #GR_X0 + 12 * 8]
+	ldp	x14, x15, [x1, #GR_X0 + 14 * 8]
+	ldp	x16, x17, [x1, #GR_X0 + 16 * 8]
+	ldr	x18, [x1, #GR_X0 + 18 * 8]
+	ldp	x29, x30, [x1, #GR_X0 + 29 * 8]
+	ldp	x0, x1, [x1, #GR_X0]
+	eret
+	dsb	nsh
+	isb
+1:	cmp	x0, #FAST_REGS_DONE
+	b.eq	2f
+	stp	x19, x20, [x1, #GR_X0 + 19 * 8]
+	stp	x21, x22, [x1, #GR_X0 + 21 * 8]
+	stp	x23, x24, [x1, #GR_X0 + 23 * 8]
+	stp	x25, x26, [x1, #GR_X0 + 25 * 8]
+	stp	x27, x28, [x1, #GR_X0 + 27 * 8]
+2:	cmp	x0, #FAST_DECLINE
+	mov	x0, #GUEST_EXIT_SYNC
+	mov	x1, #(GUEST_EXIT_SYNC + GUEST_EXIT_HANDLED)
+	csel	x0, x0, x1, eq
+	b	guest_exit_return
+	.ltorg
 
 /*
  * void arm64_fpsimd_save(struct arm64_fpsimd_state *s)

@@ -264,6 +264,8 @@ enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 	vgic_flush(v);
 	kind = arm64_guest_enter(&v->arch.regs);
 	vgic_sync(v);
+	if (kind & GUEST_EXIT_HANDLED)
+		return v->arch.fast_next; /* the fast path did the exit's work */
 	return arm64_handle_exit(v, kind);
 }
 

@@ -70,6 +70,14 @@
 	b	arm64_guest_exit
 	.endm
 
+	/* A synchronous exit from AArch64: the fast path tries it first. */
+	.macro vector_entry_guest_sync
+	.balign 0x80
+	stp	x0, x1, [sp, #-16]!
+	ldr	x0, [sp, #16 + GE_REGS]
+	b	arm64_guest_exit_sync
+	.endm
+
 	.section .text.vectors, "ax"
 	.balign 0x800			/* VBAR_EL2 ignores bits [10:0] */
 	.globl	arm64_el2_vectors
@@ -82,7 +90,7 @@ arm64_el2_vectors:
 	vector_entry_el2h 5
 	vector_entry_el2h 6
 	vector_entry_el2h 7
-	vector_entry_guest GUEST_EXIT_SYNC	/* lower EL, AArch64 */
+	vector_entry_guest_sync			/* lower EL, AArch64 */
 	vector_entry_guest GUEST_EXIT_IRQ
 	vector_entry_guest GUEST_EXIT_FIQ
 	vector_entry_guest GUEST_EXIT_SERROR

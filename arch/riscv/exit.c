@@ -7,9 +7,11 @@
  */
 #include <stdatomic.h>
 #include <arch/csr.h>
+#include <arch/fast_exit.h>
 #include <arch/guest.h>
 #include <arch/mmio_decode.h>
 #include <tern/arch.h>
+#include <tern/compiler.h>
 #include <tern/errno.h>
 #include <tern/fwcall.h>
 #include <tern/mmio.h>
@@ -42,10 +44,15 @@ void riscv_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 static enum vcpu_next exit_ecall(struct vcpu *v)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
-	struct fw_call c = { .id = r->x[17], .fn = r->x[16] };
+	struct fw_call c;
 
-	for (int i = 0; i < 6; i++)
-		c.arg[i] = r->x[10 + i];
+	/* Spelled out: an initializer would zero the whole struct, and tern
+	 * is freestanding (memcpy is a call). */
+	c.id = r->x[17];
+	c.fn = r->x[16];
+	c.arg[0] = r->x[10], c.arg[1] = r->x[11], c.arg[2] = r->x[12];
+	c.arg[3] = r->x[13], c.arg[4] = r->x[14], c.arg[5] = r->x[15];
+	c.ret[0] = c.ret[1] = 0;
 	r->sepc += 4;
 	fw_dispatch(v, FW_ABI_SBI, &c);
 	/* A call that reset this vCPU (HSM non-retentive suspend) set its
@@ -170,6 +177,39 @@ static const exit_fn interrupt_exits[RISCV_NR_INTERRUPTS] = {
 	[IRQ_S_TIMER] = irq_timer,
 	[IRQ_S_EXT] = irq_ext,
 };
+
+/*
+ * The fast path's half in C (guest_entry.S): an SBI call, with the
+ * caller-saved registers, sp, gp, tp, s0 and sepc/sstatus/hstatus/scause
+ * in regs and the guest's s1-s11 still in the registers. It answers the
+ * call as the full path would, and says whether the guest can be entered
+ * straight away: not when the run loop has work before the next entry (a
+ * stop, a kick, an SSE event due, interrupts or fences raised for this
+ * vCPU, its SBI timer moved).
+ */
+unsigned long riscv_fast_exit(struct riscv_guest_regs *regs)
+{
+	struct vcpu *v = container_of(regs, struct vcpu, arch.regs);
+	struct arch_vcpu *a = &v->arch;
+	enum vcpu_next next;
+
+	v->exits[EXC_ECALL_VS]++;
+	a->reset_done = false;
+	next = exit_ecall(v);
+	if (a->reset_done) {
+		a->fast_next = next;
+		return FAST_REGS_DONE;
+	}
+	if (next == VCPU_NEXT_RUN &&
+	    atomic_load_explicit(&v->vm->stop, memory_order_relaxed) == VM_RUNNING &&
+	    !atomic_load_explicit(&v->kick, memory_order_relaxed) && !ev_maybe_due(&v->events) &&
+	    !a->entry_work && !atomic_load_explicit(&a->hvip_set, memory_order_relaxed) &&
+	    !atomic_load_explicit(&a->hvip_clear, memory_order_relaxed) &&
+	    !atomic_load_explicit(&a->fence_any, memory_order_relaxed))
+		return FAST_REENTER;
+	a->fast_next = next;
+	return FAST_HANDLED;
+}
 
 enum vcpu_next riscv_handle_exit(struct vcpu *v)
 {

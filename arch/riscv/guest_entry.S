@@ -7,13 +7,17 @@
  * Every trap from the guest lands in riscv_guest_exit, which saves the
  * guest's registers and trap CSRs into the same struct, puts tern's state
  * back, and returns from riscv_guest_enter as if it were a call: C then
- * reads the cause from regs. Offsets come from asm-offsets.c.
+ * reads the cause from regs. An SBI call first tries the fast path
+ * (riscv_fast_exit, exit.c), which answers it and srets straight back
+ * with only the caller-saved registers moved. Offsets come from
+ * asm-offsets.c.
  *
  * sstatus.SIE stays 0 throughout: while the guest runs, HS-level
  * interrupts enabled in sie are taken anyway (V = 1), and in tern they are
  * only ever polled.
  */
 #include <generated/asm-offsets.h>
+#include <arch/fast_exit.h>
 
 #define GX(n) (GR_X + 8 * (n))
 #define HC(n) (GR_HOST_CALLEE + 8 * (n))
@@ -93,6 +97,9 @@ riscv_guest_enter:
 	.balign	4				/* stvec BASE is 4-byte aligned */
 riscv_guest_exit:
 	csrrw	a0, sscratch, a0		/* a0 = regs, sscratch = guest a0 */
+	/* First what a C call may clobber, and the registers C needs for
+	 * itself (sp, gp, tp, the frame pointer s0): enough for the fast
+	 * path, which answers an SBI call without the rest. */
 	sd	x1, GX(1)(a0)
 	sd	x2, GX(2)(a0)
 	sd	x3, GX(3)(a0)
@@ -101,7 +108,6 @@ riscv_guest_exit:
 	sd	x6, GX(6)(a0)
 	sd	x7, GX(7)(a0)
 	sd	x8, GX(8)(a0)
-	sd	x9, GX(9)(a0)
 	sd	x11, GX(11)(a0)
 	sd	x12, GX(12)(a0)
 	sd	x13, GX(13)(a0)
@@ -109,6 +115,81 @@ riscv_guest_exit:
 	sd	x15, GX(15)(a0)
 	sd	x16, GX(16)(a0)
 	sd	x17, GX(17)(a0)
+	sd	x28, GX(28)(a0)
+	sd	x29, GX(29)(a0)
+	sd	x30, GX(30)(a0)
+	sd	x31, GX(31)(a0)
+	csrr	t0, sscratch
+	sd	t0, GX(10)(a0)
+	csrr	t0, sepc
+	sd	t0, GR_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, GR_SSTATUS(a0)
+	csrr	t0, hstatus
+	sd	t0, GR_HSTATUS(a0)
+	csrr	t1, scause
+	sd	t1, GR_SCAUSE(a0)
+	/* tern's own sp, gp, tp and frame pointer, trap vector and sscratch
+	 * (a trap in tern, such as a guest-memory access fault, must reach
+	 * tern's handler). */
+	ld	sp, GR_HOST_SP(a0)
+	ld	gp, HC(1)(a0)
+	ld	tp, HC(2)(a0)
+	ld	s0, HC(3)(a0)
+	ld	t0, GR_HOST_STVEC(a0)
+	csrw	stvec, t0
+	ld	t0, GR_HOST_SSCRATCH(a0)
+	csrw	sscratch, t0
+	li	t0, FAST_SCAUSE
+	li	a1, FAST_DECLINE
+	bne	t1, t0, 1f			/* not a call: the full way at once */
+	addi	sp, sp, -16
+	sd	a0, 0(sp)
+	call	riscv_fast_exit
+	mv	a1, a0
+	ld	a0, 0(sp)
+	addi	sp, sp, 16
+	li	t0, FAST_REENTER
+	bne	a1, t0, 1f
+
+	/* Handled: back into the guest. s1-s11 never left the registers. */
+	la	t0, riscv_guest_exit
+	csrw	stvec, t0
+	csrw	sscratch, a0
+	ld	t0, GR_SEPC(a0)
+	csrw	sepc, t0
+	ld	t0, GR_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	t0, GR_HSTATUS(a0)
+	csrw	hstatus, t0
+	ld	x1, GX(1)(a0)
+	ld	x2, GX(2)(a0)
+	ld	x3, GX(3)(a0)
+	ld	x4, GX(4)(a0)
+	ld	x5, GX(5)(a0)
+	ld	x6, GX(6)(a0)
+	ld	x7, GX(7)(a0)
+	ld	x8, GX(8)(a0)
+	ld	x11, GX(11)(a0)
+	ld	x12, GX(12)(a0)
+	ld	x13, GX(13)(a0)
+	ld	x14, GX(14)(a0)
+	ld	x15, GX(15)(a0)
+	ld	x16, GX(16)(a0)
+	ld	x17, GX(17)(a0)
+	ld	x28, GX(28)(a0)
+	ld	x29, GX(29)(a0)
+	ld	x30, GX(30)(a0)
+	ld	x31, GX(31)(a0)
+	ld	x10, GX(10)(a0)			/* last: it is the base */
+	sret
+
+	/* The full exit (a1: what the fast path said). The guest's s1-s11
+	 * are still in the registers, unless the handler rewrote every
+	 * register (a reset). */
+1:	li	t0, FAST_REGS_DONE
+	beq	a1, t0, 2f
+	sd	x9, GX(9)(a0)
 	sd	x18, GX(18)(a0)
 	sd	x19, GX(19)(a0)
 	sd	x20, GX(20)(a0)
@@ -119,41 +200,19 @@ riscv_guest_exit:
 	sd	x25, GX(25)(a0)
 	sd	x26, GX(26)(a0)
 	sd	x27, GX(27)(a0)
-	sd	x28, GX(28)(a0)
-	sd	x29, GX(29)(a0)
-	sd	x30, GX(30)(a0)
-	sd	x31, GX(31)(a0)
-	csrr	t0, sscratch
-	sd	t0, GX(10)(a0)
-
-	csrr	t0, sepc
-	sd	t0, GR_SEPC(a0)
-	csrr	t0, sstatus
-	sd	t0, GR_SSTATUS(a0)
-	csrr	t0, hstatus
-	sd	t0, GR_HSTATUS(a0)
-	csrr	t0, scause
-	sd	t0, GR_SCAUSE(a0)
-	csrr	t0, stval
+2:	csrr	t0, stval
 	sd	t0, GR_STVAL(a0)
 	csrr	t0, htval
 	sd	t0, GR_HTVAL(a0)
 	csrr	t0, htinst
 	sd	t0, GR_HTINST(a0)
 
-	ld	t0, GR_HOST_STVEC(a0)
-	csrw	stvec, t0
-	ld	t0, GR_HOST_SSCRATCH(a0)
-	csrw	sscratch, t0
 	ld	t0, GR_HOST_SSTATUS(a0)
 	csrw	sstatus, t0
 	ld	t0, GR_HOST_HSTATUS(a0)
 	csrw	hstatus, t0
 
 	ld	ra, HC(0)(a0)
-	ld	gp, HC(1)(a0)
-	ld	tp, HC(2)(a0)
-	ld	s0, HC(3)(a0)
 	ld	s1, HC(4)(a0)
 	ld	s2, HC(5)(a0)
 	ld	s3, HC(6)(a0)
@@ -165,7 +224,9 @@ riscv_guest_exit:
 	ld	s9, HC(12)(a0)
 	ld	s10, HC(13)(a0)
 	ld	s11, HC(14)(a0)
-	ld	sp, GR_HOST_SP(a0)
+	/* riscv_guest_enter returns GUEST_EXIT_HANDLED when the fast path
+	 * did the exit's work, else 0. */
+	snez	a0, a1
 	ret
 
 /*

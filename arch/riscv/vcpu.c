@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <arch/csr.h>
+#include <arch/fast_exit.h>
 #include <arch/guest.h>
 #include <arch/vsbi.h>
 #include <tern/arch.h>
@@ -352,6 +353,7 @@ void riscv_vcpu_set_timer(struct vcpu *v, uint64_t deadline)
 		csr_write(0x24d, deadline);
 	} else {
 		a->sbi_timer = deadline;
+		a->entry_work = true; /* tern's timer is programmed at entry */
 	}
 }
 
@@ -367,6 +369,8 @@ static void prepare_entry(struct vcpu *v)
 	uint64_t clear = atomic_load_explicit(&a->hvip_clear, memory_order_relaxed) ?
 				 atomic_exchange(&a->hvip_clear, 0) : 0;
 	uint64_t now = arch_counter(), deadline = riscv_slice_deadline();
+
+	a->entry_work = false;
 
 	/* An SSE event due preempts whatever the guest would run next. */
 	riscv_sse_deliver(v);
@@ -393,9 +397,13 @@ static void prepare_entry(struct vcpu *v)
 
 enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 {
+	unsigned int kind;
+
 	prepare_entry(v);
-	riscv_guest_enter(&v->arch.regs);
+	kind = riscv_guest_enter(&v->arch.regs);
 	csr_write(sie, 0);
+	if (kind & GUEST_EXIT_HANDLED)
+		return v->arch.fast_next; /* the fast path did the exit's work */
 	v->arch.reset_done = false;
 	return riscv_handle_exit(v);
 }

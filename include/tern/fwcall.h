@@ -24,7 +24,7 @@ struct fw_call {
 	enum vcpu_next next;
 };
 
-/* Services a VM may be given; a VM's config picks a set (vm_fw_services). */
+/* Services a VM may be given; a VM's config picks a set (core/vm.c). */
 enum fw_service_id {
 	FW_SVC_SMCCC_ARCH,
 	FW_SVC_PSCI,
@@ -42,6 +42,12 @@ enum fw_service_id {
 	FW_SVC_SBI_FWFT,
 	FW_SVC_COUNT
 };
+
+/* The sets a VM is given (vm->services): every service linked into this
+ * image (the arch's own: SMCCC ones on arm64, SBI ones on RISC-V), or for
+ * a RISC-V VM configured with sbi = v0.1, the legacy extensions only. */
+#define FW_SERVICES_ALL (~0u)
+#define FW_SERVICES_SBI_V01 (1u << FW_SVC_SBI_LEGACY)
 
 struct fw_service {
 	const char *name;
@@ -85,6 +91,13 @@ extern const struct fw_service __start_fw_services[], __stop_fw_services[];
  * tern's own bug. Returns 0 or -E_EXIST (and names the pair in *why). */
 int fw_check_services(const struct fw_service *start, const struct fw_service *end,
 		      const char **why);
+
+/* At boot: check the table (fw_check_services) and build the index calls
+ * are looked up in. 0, or -E_EXIST / -E_RANGE with the service named in
+ * *why (an overlap, or a range the index cannot hold): tern's own bug. */
+int fw_registry_init(const char **why);
+/* The same for any table [start, end): what fw_find then looks in (tests). */
+int fw_index_build(const struct fw_service *start, const struct fw_service *end, const char **why);
 
 /* The service that owns id for this vCPU's VM, or NULL. */
 const struct fw_service *fw_find(struct vcpu *v, enum fw_abi abi, uint64_t id);

@@ -72,6 +72,51 @@ TEST(fw_registry_detects_overlap)
 	CHECK_EQ(fw_check_services(s, s + 2, &why), 0);
 }
 
+/* Every ID of every SMCCC service, in both calling conventions, finds its
+ * service through the index; IDs around them find nothing. */
+TEST(fw_registry_index_finds_every_smccc_service)
+{
+	const char *why = NULL;
+
+	setup(1);
+	CHECK_EQ(fw_registry_init(&why), 0);
+	for (const struct fw_service *s = __start_fw_services; s < __stop_fw_services; s++) {
+		uint64_t ids[] = { s->first, s->last, s->first + (s->last - s->first) / 2 };
+
+		if (s->abi != FW_ABI_SMCCC)
+			continue;
+		for (unsigned int i = 0; i < 3; i++) {
+			CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, ids[i]) == s);
+			CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, ids[i] | SMCCC_CONV_64) == s);
+			/* Only the low 32 bits are the function ID. */
+			CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, ids[i] | 0xffffffff00000000ull) == s);
+		}
+	}
+	CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, 0x84000040) == NULL); /* after SDEI */
+	CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, 0x80010000) == NULL); /* after the arch calls */
+	CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, 0x85000000) == NULL); /* owner 5: none */
+	CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, 0x04000000) == NULL); /* a yielding call */
+	/* A service the VM was not given is not found. */
+	vm.services &= ~(1u << FW_SVC_TERN);
+	CHECK(fw_find(&vm.vcpus[0], FW_ABI_SMCCC, 0x86000000) == NULL);
+}
+
+/* What the index cannot hold is refused by name, at boot. */
+TEST(fw_registry_index_refusals)
+{
+	struct fw_service s[2] = {
+		{ "spans-owners", FW_SVC_TERN, FW_ABI_SMCCC, 0x86000000, 0x87000000, NULL, ignore_call },
+		{ "wide-sbi", FW_SVC_SBI_BASE, FW_ABI_SBI, 0x100, 0x1ff, NULL, ignore_call },
+	};
+	const char *why = NULL;
+
+	CHECK_EQ(fw_index_build(s, s + 1, &why), -E_RANGE);
+	CHECK_STR(why, "spans-owners");
+	CHECK_EQ(fw_index_build(s + 1, s + 2, &why), -E_RANGE);
+	CHECK_STR(why, "wide-sbi");
+	CHECK_EQ(fw_registry_init(&why), 0); /* the real one again */
+}
+
 TEST(smccc_version_and_features)
 {
 	setup(1);

@@ -225,11 +225,6 @@ bool doubles_untouched(void)
 
 void vm_setup(unsigned int nr, bool v01)
 {
-	uint32_t all = (1u << FW_SVC_COUNT) - 1;
-	/* core/vm.c vm_services(): sbi = v0.1 drops FW_SVC_SBI_BASE and
-	 * every SBI service after it. */
-	uint32_t modern_sbi = all & ~((1u << FW_SVC_SBI_BASE) - 1);
-
 	memset(&vm, 0, sizeof(vm));
 	memset(vm_ram, 0, sizeof(vm_ram));
 	memset(&dbl, 0, sizeof(dbl));
@@ -238,7 +233,7 @@ void vm_setup(unsigned int nr, bool v01)
 	vm.ram_pa = (uintptr_t)vm_ram;
 	vm.ram_size = RAM_SIZE;
 	vm.cfg.sbi = v01 ? SBI_LEVEL_V01 : SBI_LEVEL_V2;
-	vm.services = v01 ? all & ~modern_sbi : all;
+	vm.services = v01 ? FW_SERVICES_SBI_V01 : FW_SERVICES_ALL; /* as core/vm.c */
 	vm.nr_vcpus = nr;
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vcpu *v = &vm.vcpus[i];

@@ -49,6 +49,26 @@ TEST(sbi_registry_has_every_extension_once)
 	}
 }
 
+/* The index finds each extension by each of its IDs (the legacy ones are a
+ * range), and nothing for IDs beside them. */
+TEST(sbi_registry_index_finds_every_extension)
+{
+	const char *why = NULL;
+
+	vm_setup(1, false);
+	CHECK_EQ(fw_registry_init(&why), 0);
+	for (const struct fw_service *s = __start_fw_services; s < __stop_fw_services; s++) {
+		for (uint64_t id = s->first; id <= s->last; id++)
+			CHECK(fw_find(hart(0), FW_ABI_SBI, id) == s);
+		CHECK(fw_find(hart(0), FW_ABI_SBI, s->last + 0x100) == NULL);
+		CHECK(fw_find(hart(0), FW_ABI_SBI, s->first | (1ull << 40)) == NULL);
+	}
+	/* (0x00-0x0f are the legacy service's: it answers the absent ones.) */
+	for (unsigned int i = 0; i < sizeof(absent_eids) / sizeof(absent_eids[0]); i++)
+		if (absent_eids[i] >= 0x10)
+			CHECK(fw_find(hart(0), FW_ABI_SBI, absent_eids[i]) == NULL);
+}
+
 TEST(sbi_base_versions)
 {
 	struct fw_call c;

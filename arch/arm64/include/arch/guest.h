@@ -27,6 +27,17 @@
 #define GUEST_EXIT_FIQ 2
 #define GUEST_EXIT_SERROR 3
 #define GUEST_EXIT_AARCH32 4 /* added when the guest was in AArch32 (EL0) */
+#define GUEST_EXIT_HANDLED 8 /* the fast path handled it: v->arch.fast_next says what next */
+
+/* The exception classes the fast path takes, as a mask of bit EC: HVC64
+ * (0x16), SMC64 (0x17), IABT_LOW (0x20), DABT_LOW (0x24). */
+#define FAST_EC_MASK ((1 << 0x16) | (1 << 0x17) | (1 << 0x20) | (1 << 0x24))
+
+/* What arm64_fast_exit tells the fast path of a synchronous exit. */
+#define FAST_DECLINE 0   /* not one for the fast path: the full exit handles it */
+#define FAST_REENTER 1   /* handled, nothing else to do: straight back into the guest */
+#define FAST_HANDLED 2   /* handled, but the run loop has work (fast_next, entry work) */
+#define FAST_REGS_DONE 3 /* handled, and the handler rewrote every register (a reset) */
 
 #ifndef __ASSEMBLY__
 #include <tern/types.h>
@@ -41,6 +52,10 @@ void arm64_fpsimd_load(const struct arm64_fpsimd_state *s);
 
 /* exit.c: handle one exit of a loaded vCPU. */
 enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind);
+/* exit.c: the C half of the fast path (guest_entry.S): a synchronous
+ * exit with x0-x18, x29, x30 and the syndrome in regs, x19-x28 still in
+ * the guest's registers. Returns FAST_*. */
+unsigned long arm64_fast_exit(struct arm64_guest_regs *regs);
 /* sysreg_trap.c: a trapped MSR/MRS/SYS (EC 0x18). */
 enum vcpu_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr);
 /* sysreg_trap.c: fill vm->arch.id_regs from the host's (needs ipa_bits). */

@@ -100,6 +100,7 @@ struct arch_vcpu {
 	struct arm64_sdei_ctx sdei;
 	bool fp_loaded;   /* fp is live in this physical CPU's registers */
 	bool reset_done;  /* arch_vcpu_reset ran during the current exit */
+	unsigned int fast_next; /* enum vcpu_next of an exit the fast path handled */
 	uint64_t hcr;     /* HCR_EL2 while this vCPU runs */
 	uint64_t vmpidr;  /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
 	uint64_t irq_exits; /* physical interrupts taken while in the guest */

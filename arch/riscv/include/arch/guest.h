@@ -47,12 +47,15 @@ struct vm;
 /* scause codes: EXC_* and IRQ_* of <arch/trap_decode.h>. */
 
 /* guest_entry.S */
-void riscv_guest_enter(struct riscv_guest_regs *regs);
+/* Run the guest until it exits: GUEST_EXIT_HANDLED when the fast path
+ * (arch/fast_exit.h) already handled that exit, else 0 (regs hold it). */
+unsigned int riscv_guest_enter(struct riscv_guest_regs *regs);
 void riscv_fp_save(struct riscv_fp_state *fp);
 void riscv_fp_load(const struct riscv_fp_state *fp);
 
 /* exit.c */
 enum vcpu_next riscv_handle_exit(struct vcpu *v);
+unsigned long riscv_fast_exit(struct riscv_guest_regs *regs);
 /* Deliver an exception to the guest as the hardware would have: vscause,
  * vsepc, vstval, vsstatus.SPP/SPIE/SIE, and resume at vstvec. */
 void riscv_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);

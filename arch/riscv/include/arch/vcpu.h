@@ -99,6 +99,8 @@ struct arch_vcpu {
 	struct riscv_fp_state fp;
 	bool fp_used;           /* fp holds state worth restoring */
 	bool reset_done;        /* arch_vcpu_reset ran during the current exit */
+	bool entry_work;        /* its SBI timer moved: the next entry must look */
+	unsigned int fast_next; /* enum vcpu_next of an exit the fast path handled */
 	/* Interrupts other harts raise for this vCPU (hvip bits), merged into
 	 * csr[GCSR_hvip] or the hardware hvip by the vCPU's own hart. */
 	_Atomic uint64_t hvip_set, hvip_clear;
