@@ -268,7 +268,7 @@ bench: deps
 	@$(MAKE) --no-print-directory ARCH=arm64 O=build/arm64 all guests
 	@$(MAKE) --no-print-directory ARCH=riscv O=build/riscv all guests
 	@$(MAKE) --no-print-directory linux-guests
-	@scripts/bench.sh $(BENCH_ARCHES)
+	@BASELINE="$(BASELINE)" scripts/bench.sh $(BENCH_ARCHES)
 
 # --- Linux guests: built from Debian's packages, cached outside the checkout --
 # build/linux/<arch> links to the cache so tests can name repository paths.

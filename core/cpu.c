@@ -17,8 +17,3 @@ _Static_assert(__builtin_offsetof(struct pcpu, stack_top) == 0,
 	       "entry code loads stack_top from offset 0");
 _Static_assert(STACK_SIZE % PAGE_SIZE == 0 && STACK_SIZE >= 2 * PAGE_SIZE,
 	       "CONFIG_STACK_SIZE must be whole pages, one of them the guard");
-
-struct pcpu *this_cpu(void)
-{
-	return arch_this_cpu();
-}

@@ -1,6 +1,8 @@
 /*
- * A VM's MMIO bus: a small sorted array of emulated devices. Lookups are a
- * binary search, since every emulated access of a guest comes through here.
+ * A VM's MMIO bus: a small sorted array of emulated devices. Every emulated
+ * access of a guest comes through here: the device the last access found
+ * is tried first (a driver talks to one device at a time), then a binary
+ * search.
  */
 #include <tern/errno.h>
 #include <tern/mmio.h>
@@ -28,9 +30,21 @@ int mmio_register(struct mmio_bus *bus, struct mmio_device *dev)
 	return 0;
 }
 
+/* The whole access must fall inside the one device. */
+static bool fits(const struct mmio_device *d, paddr_t addr, unsigned int size)
+{
+	return size <= d->size - (addr - d->base);
+}
+
 struct mmio_device *mmio_find(struct mmio_bus *bus, paddr_t addr, unsigned int size)
 {
+	/* Relaxed: devices are never removed from a running VM's bus, so any
+	 * pointer read here is one of them. */
+	struct mmio_device *last = __atomic_load_n(&bus->last, __ATOMIC_RELAXED);
 	unsigned int lo = 0, hi = bus->nr;
+
+	if (last && addr - last->base < last->size)
+		return fits(last, addr, size) ? last : NULL;
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
@@ -41,8 +55,8 @@ struct mmio_device *mmio_find(struct mmio_bus *bus, paddr_t addr, unsigned int s
 		} else if (addr - d->base >= d->size) {
 			lo = mid + 1;
 		} else {
-			/* The whole access must fall inside the one device. */
-			return size <= d->size - (addr - d->base) ? d : NULL;
+			__atomic_store_n(&bus->last, d, __ATOMIC_RELAXED);
+			return fits(d, addr, size) ? d : NULL;
 		}
 	}
 	return NULL;

@@ -14,6 +14,9 @@
 #   build/bench/<arch>-*.log       every QEMU run's serial output
 #   build/bench/bench.png          the chart (gnuplot)
 # --short passes "short" to the guest (10 iterations) and skips Linux.
+# BASELINE=<json or directory> (make bench BASELINE=...) prints each figure
+# beside a previous run's (a build/bench/<arch>.json kept from before, or
+# the directory holding them) and the ratio new/old.
 set -euo pipefail
 
 prog=${0##*/}
@@ -137,12 +140,24 @@ bench_arch() {
 
 	"$(size_tool "$arch")" -B "build/$arch/tern.elf" >"$out/$arch-size.txt"
 	python3 - "$arch" "$out" "$($q --version | head -1 | sed 's/^QEMU emulator version //')" \
-		"$(git describe --always --dirty 2>/dev/null || echo unknown)" <<'EOF'
+		"$(git describe --always --dirty 2>/dev/null || echo unknown)" "${BASELINE:-}" <<'EOF'
 import json, re, sys
 from pathlib import Path
 
-arch, out, qemu, git = sys.argv[1:5]
+arch, out, qemu, git, baseline = sys.argv[1:6]
 out = Path(out)
+
+# A previous run to compare with: its <arch>.json, or the file itself when
+# it is this arch's.
+base = None
+if baseline:
+    bp = Path(baseline)
+    bp = bp / f"{arch}.json" if bp.is_dir() else bp
+    try:
+        b = json.loads(bp.read_text())
+        base = b if b.get("arch") == arch else None
+    except (OSError, ValueError) as e:
+        print(f"bench: BASELINE {bp}: {e}", file=sys.stderr)
 
 def log(name):
     p = out / f"{arch}-{name}.log"
@@ -213,18 +228,27 @@ def fmt(v):
     return "-" if v is None else str(v)
 
 print(f"\n== {arch}: instructions per operation (QEMU {qemu}, tern {git}, -icount shift=0)")
-print(f"{'op':<18}{'median':>9}{'min':>9}{'max':>9}{'iters':>7}{'native':>9}{'x':>8}")
+if base:
+    print(f"   beside {base.get('git', '?')} (BASELINE): its median and new/old")
+print(f"{'op':<18}{'median':>9}{'min':>9}{'max':>9}{'iters':>7}{'native':>9}{'x':>8}"
+      + (f"{'base':>9}{'new/old':>9}" if base else ""))
 for name in ORDER:
     if name in ops:
         o = ops[name]
         ratio = f"{o['median'] / o['native']:.1f}" if o["native"] else "-"
+        cmp = ""
+        if base:
+            bo = base.get("ops", {}).get(name)
+            cmp = (f"{bo['median']:>9}{o['median'] / bo['median']:>9.2f}" if bo and bo.get("median")
+                   else f"{'-':>9}{'-':>9}")
         print(f"{name:<18}{o['median']:>9}{o['min']:>9}{o['max']:>9}{o['iterations']:>7}"
-              f"{fmt(o['native']):>9}{ratio:>8}")
+              f"{fmt(o['native']):>9}{ratio:>8}{cmp}")
     else:
         reason = why.get(name) or "no result (see the logs in build/bench/)"
         print(f"{name:<18}  not measured: {reason}")
 print(f"{'boot to /init':<18}native {fmt(bn)}  tern {fmt(bt)}  ratio {fmt(boot['ratio'])}"
-      "  (instructions, from printk time)")
+      "  (instructions, from printk time)"
+      + (f"; BASELINE ratio {fmt(base.get('boot', {}).get('ratio'))}" if base else ""))
 print(f"{'boot wall clock':<18}native {fmt(wn)} s  tern {fmt(wt)} s  ratio {fmt(walls['ratio'])}")
 print(f"{'footprint':<18}text {footprint['text']}  data {footprint['data']}  bss {footprint['bss']}"
       f"  peak heap {fmt(footprint['peak_heap'])} B"

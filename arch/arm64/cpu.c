@@ -121,7 +121,6 @@ void arch_cpu_init(struct pcpu *cpu)
 	 */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EVNTEN |
 					  (11UL << CNTHCTL_EVNTI_SHIFT));
-	write_sysreg(cntvoff_el2, 0);
 	isb();
 }
 

@@ -238,8 +238,12 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 		return FAST_DECLINE;
 	v->exits[ESR_EC(esr)]++;
 	v->arch.reset_done = false;
+	v->arch.regs_reset = false;
 	next = exit_handlers[ESR_EC(esr)](v, esr);
-	if (v->arch.reset_done) {
+	/* A reset replaced every register: the live x19-x28 are stale. (An
+	 * SDEI completion restores x0-x17, PC and PSTATE only: the handler
+	 * kept x18-x30, live.) */
+	if (v->arch.regs_reset) {
 		v->arch.fast_next = next;
 		return FAST_REGS_DONE;
 	}

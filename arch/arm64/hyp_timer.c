@@ -49,10 +49,7 @@ bool hyp_timer_irq(uint32_t intid, void *ctx)
 
 void hyp_timer_cpu_init(void)
 {
-	/* Nothing armed, and no guest's virtual timer left running by
-	 * whatever ran before tern. */
-	armed[this_cpu()->id] = UINT64_MAX;
+	armed[this_cpu()->id] = UINT64_MAX; /* nothing armed */
 	write_sysreg(cnthp_ctl_el2, 0);
-	write_sysreg(cntv_ctl_el0, 0);
 	isb();
 }

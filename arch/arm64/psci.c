@@ -8,23 +8,14 @@
 #include <tern/arch.h>
 #include <tern/cpu.h>
 #include <tern/errno.h>
+#include <tern/fw_errors.h>
 #include <tern/sections.h>
 
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
 #define PSCI_0_2_FN_SYSTEM_RESET 0x84000009U
 #define PSCI_0_2_FN64_CPU_ON 0xc4000003U
 
-/* PSCI return codes (DEN0022). */
-#define PSCI_SUCCESS 0
-#define PSCI_NOT_SUPPORTED -1
-#define PSCI_INVALID_PARAMETERS -2
-#define PSCI_DENIED -3
-#define PSCI_ALREADY_ON -4
-#define PSCI_ON_PENDING -5
-#define PSCI_INTERNAL_FAILURE -6
-#define PSCI_NOT_PRESENT -7
-#define PSCI_DISABLED -8
-#define PSCI_INVALID_ADDRESS -9
+/* PSCI return codes: <tern/fw_errors.h>. */
 
 /* The conduit, remembered from the platform for arch_system_off(), which
  * gets none. Written by the boot CPU only, from arch_check_host() and

@@ -240,6 +240,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	/* The exit handler must not then write the call's results over the
 	 * new x0, or step the new PC past an instruction. */
 	a->reset_done = true;
+	a->regs_reset = true;
 	ptimer_reset(v);
 
 	/* A vCPU resetting itself (a powerdown CPU_SUSPEND) is loaded here:

@@ -74,7 +74,6 @@ int vgic_vm_init(struct vm *vm, const char **why)
 	/* As many SPIs as the host has, so any device line of the board can
 	 * be given to the guest; never fewer than 64. */
 	vgic_model_init(d, gic_info.version, MAX(spis, 64u));
-	d->cntvoff = 0; /* see vtimer.c */
 	return gic_info.version == 3 ? vgic_v3_vm_init(vm, why) : vgic_v2_vm_init(vm, why);
 }
 
@@ -175,6 +174,16 @@ bool vgic_hw_busy(struct vcpu *v, uint32_t intid)
 	return busy;
 }
 
+/* List registers of the virtual CPU interface (the same on every CPU). */
+static unsigned int nr_lrs;
+
+void vgic_cpu_init(void)
+{
+	nr_lrs = hw()->cpu_reset();
+	if (this_cpu()->id == 0)
+		pr_info("gic: virtual CPU interface with %u list registers\n", nr_lrs);
+}
+
 bool vgic_irq_pending(struct vcpu *v)
 {
 	struct vgic_dist *d = dist_of(v->vm);
@@ -188,12 +197,8 @@ bool vgic_irq_pending(struct vcpu *v)
 
 static bool vgic_maybe_live(const struct vgic_dist *d, const struct vgic_cpu *c)
 {
-	if (__atomic_load_n(&c->priv_live, __ATOMIC_RELAXED))
-		return true;
-	for (unsigned int w = 0; w * 32 < d->nr_spis; w++)
-		if (__atomic_load_n(&d->spi_live[w], __ATOMIC_RELAXED))
-			return true;
-	return false;
+	return __atomic_load_n(&c->priv_live, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&d->spi_live_words, __ATOMIC_RELAXED);
 }
 
 void vgic_flush(struct vcpu *v)
@@ -213,7 +218,7 @@ void vgic_flush(struct vcpu *v)
 		return;
 	}
 	spin_lock(&d->lock);
-	n = vgic_model_flush(d, c, gic_info.nr_lrs);
+	n = vgic_model_flush(d, c, nr_lrs);
 	spin_unlock(&d->lock);
 	for (unsigned int i = 0; i < n; i++)
 		ops->write_lr(i, &c->lrs[i]);

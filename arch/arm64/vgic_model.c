@@ -36,6 +36,7 @@ void vgic_model_init(struct vgic_dist *d, unsigned int version, unsigned int nr_
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(d->spi_live); i++)
 		d->spi_live[i] = 0;
+	d->spi_live_words = 0;
 }
 
 void vgic_model_add_cpu(struct vgic_dist *d, struct vgic_cpu *c, unsigned int id,
@@ -121,25 +122,33 @@ static bool irq_live(const struct vgic_irq *irq)
 	return vgic_irq_is_pending(irq) || (irq->flags & VGIC_IRQ_ACTIVE) || irq->lr_owner;
 }
 
+_Static_assert((VGIC_MAX_SPIS + 31) / 32 <= 32, "spi_live_words: a bit per spi_live word");
+
 uint32_t vgic_irq_changed(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid,
 			  struct vgic_irq *irq)
 {
-	uint32_t *word, b, kick = 0;
+	uint32_t *word, b, kick = 0, w = 0;
 
 	if (intid < VGIC_NR_PRIVATE) {
 		word = &c->priv_live;
 		b = bit32(intid);
 	} else {
-		word = &d->spi_live[(intid - VGIC_NR_PRIVATE) / 32];
+		w = (intid - VGIC_NR_PRIVATE) / 32;
+		word = &d->spi_live[w];
 		b = bit32((intid - VGIC_NR_PRIVATE) % 32);
 	}
 	if (!irq_live(irq)) {
 		/* A hardware link lasts as long as the injection it came with. */
 		irq->flags &= (uint16_t)~VGIC_IRQ_HW;
 		*word &= ~b;
+		if (intid >= VGIC_NR_PRIVATE && !*word)
+			__atomic_store_n(&d->spi_live_words, d->spi_live_words & ~bit32(w),
+					 __ATOMIC_RELAXED);
 		return 0;
 	}
 	*word |= b;
+	if (intid >= VGIC_NR_PRIVATE)
+		__atomic_store_n(&d->spi_live_words, d->spi_live_words | bit32(w), __ATOMIC_RELAXED);
 	if (irq->lr_owner)
 		kick |= bit32(irq->lr_owner - 1u);
 	if (irq->active_cpu)

@@ -36,7 +36,16 @@ static struct vcpu *timer_loaded[NR_CPUS];
 
 static uint64_t cntvoff_of(const struct vcpu *v)
 {
-	return v->vm->arch.vgic.cntvoff;
+	return v->vm->arch.cntvoff;
+}
+
+void vtimer_cpu_init(void)
+{
+	/* No virtual timer left running by whatever ran before tern, and
+	 * the counter offset a VM's vCPUs get (vtimer_load sets it per VM). */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntvoff_el2, 0);
+	isb();
 }
 
 void vtimer_vcpu_init(struct vcpu *v)

@@ -56,16 +56,23 @@ static inline void pause_hint(void)
  * per unlock forever. An IPI that arrives before the WFI leaves SSIP
  * pending, so the WFI returns at once.
  */
+/* The harts armed to sleep in arch_cpu_relax, one bit each (CONFIG_NR_CPUS
+ * is at most 64): a wake-up with none armed, the common case on every
+ * spin_unlock, is one load. */
+static _Atomic uint64_t relax_armed;
+_Static_assert(NR_CPUS <= 64, "relax_armed has one bit per hart");
+
 void arch_cpu_relax(void)
 {
 	struct pcpu *cpu = arch_this_cpu();
+	uint64_t me = 1ull << cpu->id;
 
 	if (!sbi_has_ipi()) {
 		pause_hint();
 		return;
 	}
-	if (!atomic_load_explicit(&cpu->arch.relax_armed, memory_order_relaxed)) {
-		atomic_store_explicit(&cpu->arch.relax_armed, 1, memory_order_relaxed);
+	if (!(atomic_load_explicit(&relax_armed, memory_order_relaxed) & me)) {
+		atomic_fetch_or_explicit(&relax_armed, me, memory_order_relaxed);
 		atomic_thread_fence(memory_order_seq_cst);
 		return;
 	}
@@ -73,20 +80,22 @@ void arch_cpu_relax(void)
 	__asm__ volatile("wfi" : : : "memory");
 	csr_clear(sie, SIE_SSIE);
 	csr_clear(sip, SIP_SSIP);
-	atomic_store_explicit(&cpu->arch.relax_armed, 0, memory_order_relaxed);
+	atomic_fetch_and_explicit(&relax_armed, ~me, memory_order_relaxed);
 }
 
 /* Only to harts that armed: an IPI costs a trip through firmware, and
  * every spin_unlock() calls this. */
 void arch_cpu_wake_all(void)
 {
+	uint64_t armed;
+
 	atomic_thread_fence(memory_order_seq_cst);
-	for (unsigned int i = 0; i < NR_CPUS; i++) {
-		if (!atomic_load_explicit(&pcpus[i].arch.relax_armed, memory_order_relaxed))
-			continue;
-		if (atomic_exchange(&pcpus[i].arch.relax_armed, 0))
+	if (!atomic_load_explicit(&relax_armed, memory_order_relaxed))
+		return;
+	armed = atomic_exchange(&relax_armed, 0);
+	for (unsigned int i = 0; armed; i++, armed >>= 1)
+		if (armed & 1)
 			sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, (unsigned long)pcpus[i].hwid, 0);
-	}
 }
 
 noreturn void arch_cpu_halt(void)

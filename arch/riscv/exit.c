@@ -65,8 +65,18 @@ static enum vcpu_next exit_ecall(struct vcpu *v)
 	return c.next;
 }
 
-/* A guest-page fault outside RAM: a device access, or nothing at all. */
-static enum vcpu_next exit_guest_page_fault(struct vcpu *v)
+/* Which of the guest's registers regs holds: all of them, or on the fast
+ * path all but s1-s11 (x9, x18-x27), which stay in the registers. */
+#define REGS_ALL 0xffffffffu
+#define REGS_FAST (~((1u << 9) | (0x3ffu << 18)))
+
+/*
+ * A guest-page fault: the first touch of a RAM page (mapped, the access
+ * runs again), a device access (emulated on the VM's MMIO bus), or an
+ * access nothing backs (an access fault for the guest). -1 with nothing
+ * done when the access names a register regs does not hold (`saved`).
+ */
+static int guest_page_fault(struct vcpu *v, uint32_t saved)
 {
 	struct riscv_guest_regs *r = &v->arch.regs;
 	bool store = (r->scause & ~SCAUSE_INTERRUPT) == EXC_STORE_GUEST_PAGE;
@@ -78,7 +88,7 @@ static enum vcpu_next exit_guest_page_fault(struct vcpu *v)
 
 	if (guest_ram_contains(v->vm, gpa, 1)) {
 		if (riscv_first_touch(v, gpa))
-			return VCPU_NEXT_RUN; /* first touch of a RAM page: mapped, retry */
+			return 0; /* first touch of a RAM page: mapped, retry */
 		goto fault;
 	}
 	if (riscv_mmio_decode_htinst(r->htinst, &d) != 0) {
@@ -88,6 +98,8 @@ static enum vcpu_next exit_guest_page_fault(struct vcpu *v)
 	}
 	if (d.store != store)
 		goto fault;
+	if (!(saved & (1u << d.reg)))
+		return -1;
 	if (store)
 		value = r->x[d.reg];
 	if (mmio_access(&v->vm->mmio, v, gpa, d.size, store, &value) != 0)
@@ -95,9 +107,15 @@ static enum vcpu_next exit_guest_page_fault(struct vcpu *v)
 	if (!store && d.reg != 0)
 		r->x[d.reg] = riscv_mmio_load_value(&d, value);
 	r->sepc += d.len;
-	return VCPU_NEXT_RUN;
+	return 0;
 fault:
 	riscv_inject_exception(v, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, r->stval);
+	return 0;
+}
+
+static enum vcpu_next exit_guest_page_fault(struct vcpu *v)
+{
+	guest_page_fault(v, REGS_ALL);
 	return VCPU_NEXT_RUN;
 }
 
@@ -179,31 +197,62 @@ static const exit_fn interrupt_exits[RISCV_NR_INTERRUPTS] = {
 };
 
 /*
- * The fast path's half in C (guest_entry.S): an SBI call, with the
- * caller-saved registers, sp, gp, tp, s0 and sepc/sstatus/hstatus/scause
- * in regs and the guest's s1-s11 still in the registers. It answers the
- * call as the full path would, and says whether the guest can be entered
- * straight away: not when the run loop has work before the next entry (a
- * stop, a kick, an SSE event due, interrupts or fences raised for this
- * vCPU, its SBI timer moved).
+ * The fast path's half in C (guest_entry.S): an SBI call or a guest-page
+ * fault (a device access, a first touch), with the caller-saved
+ * registers, sp, gp, tp, s0 and the trap CSRs in regs and the guest's
+ * s1-s11 still in the registers. It handles the exit as the full path
+ * would, and says whether the guest can be entered straight away: not
+ * when the run loop has work before the next entry (a stop or kick, an
+ * SSE event due, interrupts or fences raised for this vCPU, its SBI timer
+ * moved).
  */
+/* The fault's CSRs, which the fast path's assembly leaves to C: read
+ * before anything (a guest-memory access) can trap in tern. */
+static void fault_csrs(struct riscv_guest_regs *regs)
+{
+	regs->stval = csr_read(stval);
+	regs->htval = csr_read(htval);
+	regs->htinst = csr_read(htinst);
+}
+
 unsigned long riscv_fast_exit(struct riscv_guest_regs *regs)
 {
 	struct vcpu *v = container_of(regs, struct vcpu, arch.regs);
 	struct arch_vcpu *a = &v->arch;
-	enum vcpu_next next;
+	uint64_t code = regs->scause;
+	enum vcpu_next next = VCPU_NEXT_RUN;
 
-	v->exits[EXC_ECALL_VS]++;
 	a->reset_done = false;
-	next = exit_ecall(v);
-	if (a->reset_done) {
+	a->regs_reset = false;
+	switch (code) {
+	case EXC_ECALL_VS:
+		next = exit_ecall(v);
+		break;
+	case EXC_LOAD_GUEST_PAGE:
+	case EXC_STORE_GUEST_PAGE:
+		fault_csrs(regs);
+		if (guest_page_fault(v, REGS_FAST) < 0)
+			return FAST_DECLINE;
+		break;
+	case EXC_INSN_GUEST_PAGE:
+		fault_csrs(regs);
+		next = exit_fetch_fault(v);
+		break;
+	default:
+		return FAST_DECLINE;
+	}
+	v->exits[code]++;
+	/* A reset replaced every register: the live s1-s11 are stale. (An
+	 * SSE completion restores a6, a7 and sepc only: the handler kept the
+	 * rest, live.) */
+	if (a->regs_reset) {
 		a->fast_next = next;
 		return FAST_REGS_DONE;
 	}
-	if (next == VCPU_NEXT_RUN &&
-	    atomic_load_explicit(&v->vm->stop, memory_order_relaxed) == VM_RUNNING &&
-	    !atomic_load_explicit(&v->kick, memory_order_relaxed) && !ev_maybe_due(&v->events) &&
-	    !a->entry_work && !atomic_load_explicit(&a->hvip_set, memory_order_relaxed) &&
+	/* A stop kicks every vCPU of the VM: the kick covers it. */
+	if (next == VCPU_NEXT_RUN && !atomic_load_explicit(&v->kick, memory_order_relaxed) &&
+	    !ev_maybe_due(&v->events) && !a->entry_work &&
+	    !atomic_load_explicit(&a->hvip_set, memory_order_relaxed) &&
 	    !atomic_load_explicit(&a->hvip_clear, memory_order_relaxed) &&
 	    !atomic_load_explicit(&a->fence_any, memory_order_relaxed))
 		return FAST_REENTER;

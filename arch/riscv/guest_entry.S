@@ -140,9 +140,11 @@ riscv_guest_exit:
 	csrw	stvec, t0
 	ld	t0, GR_HOST_SSCRATCH(a0)
 	csrw	sscratch, t0
-	li	t0, FAST_SCAUSE
-	li	a1, FAST_DECLINE
-	bne	t1, t0, 1f			/* not a call: the full way at once */
+	bltz	t1, 3f				/* an interrupt: the full way at once */
+	li	t0, FAST_SCAUSE_MASK
+	srl	t0, t0, t1
+	andi	t0, t0, 1
+	beqz	t0, 3f				/* nor an exception it takes */
 	addi	sp, sp, -16
 	sd	a0, 0(sp)
 	call	riscv_fast_exit
@@ -184,9 +186,18 @@ riscv_guest_exit:
 	ld	x10, GX(10)(a0)			/* last: it is the base */
 	sret
 
-	/* The full exit (a1: what the fast path said). The guest's s1-s11
-	 * are still in the registers, unless the handler rewrote every
-	 * register (a reset). */
+	/* The full exit. Not for the fast path: its trap CSRs too (the fast
+	 * path's C reads those it needs itself, before anything in tern can
+	 * trap and change them). */
+3:	csrr	t0, stval
+	sd	t0, GR_STVAL(a0)
+	csrr	t0, htval
+	sd	t0, GR_HTVAL(a0)
+	csrr	t0, htinst
+	sd	t0, GR_HTINST(a0)
+	li	a1, FAST_DECLINE
+	/* a1: what the fast path said. The guest's s1-s11 are still in the
+	 * registers, unless the handler rewrote every register (a reset). */
 1:	li	t0, FAST_REGS_DONE
 	beq	a1, t0, 2f
 	sd	x9, GX(9)(a0)
@@ -200,14 +211,7 @@ riscv_guest_exit:
 	sd	x25, GX(25)(a0)
 	sd	x26, GX(26)(a0)
 	sd	x27, GX(27)(a0)
-2:	csrr	t0, stval
-	sd	t0, GR_STVAL(a0)
-	csrr	t0, htval
-	sd	t0, GR_HTVAL(a0)
-	csrr	t0, htinst
-	sd	t0, GR_HTINST(a0)
-
-	ld	t0, GR_HOST_SSTATUS(a0)
+2:	ld	t0, GR_HOST_SSTATUS(a0)
 	csrw	sstatus, t0
 	ld	t0, GR_HOST_HSTATUS(a0)
 	csrw	hstatus, t0

@@ -15,10 +15,8 @@
 #include <tern/errno.h>
 #include <tern/vm.h>
 
-static void access_begin(bool supervisor)
+static void access_begin(struct pcpu *cpu, bool supervisor)
 {
-	struct pcpu *cpu = this_cpu();
-
 	cpu->arch.guest_access = true;
 	cpu->arch.guest_access_faulted = false;
 	cpu->arch.guest_access_gpa = ~0ULL;
@@ -28,10 +26,8 @@ static void access_begin(bool supervisor)
 		csr_clear(hstatus, HSTATUS_SPVP);
 }
 
-static int access_end(void)
+static int access_end(struct pcpu *cpu)
 {
-	struct pcpu *cpu = this_cpu();
-
 	cpu->arch.guest_access = false;
 	return cpu->arch.guest_access_faulted ? -E_FAULT : 0;
 }
@@ -69,9 +65,9 @@ bool riscv_first_touch(struct vcpu *v, uint64_t gpa)
 
 /* After a faulted access: whether it was a first touch of guest RAM, now
  * mapped, so the access is worth trying again. */
-static bool populated(struct vcpu *v)
+static bool populated(struct pcpu *cpu, struct vcpu *v)
 {
-	uint64_t gpa = this_cpu()->arch.guest_access_gpa;
+	uint64_t gpa = cpu->arch.guest_access_gpa;
 
 	return gpa != ~0ULL && riscv_first_touch(v, gpa);
 }
@@ -86,12 +82,20 @@ static uint64_t hlv_d(uint64_t va)
 	return x;
 }
 
-/* hlvx.hu: reads with execute permission, as a fetch. */
+/* hlvx.hu and hlvx.wu: read with execute permission, as a fetch. */
 static uint64_t hlvx_hu(uint64_t pc)
 {
 	uint64_t x = 0;
 
 	__asm__ volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "+r"(x) : "r"(pc) : "memory");
+	return x;
+}
+
+static uint64_t hlvx_wu(uint64_t pc)
+{
+	uint64_t x = 0;
+
+	__asm__ volatile(".insn r 0x73, 4, 0x34, %0, %1, x3" : "+r"(x) : "r"(pc) : "memory");
 	return x;
 }
 
@@ -102,16 +106,18 @@ static inline __attribute__((always_inline)) int
 guest_access(struct vcpu *v, bool supervisor, uint64_t (*load)(uint64_t), uint64_t addr,
 	     uint64_t *val)
 {
+	struct pcpu *cpu = this_cpu();
+
 	for (unsigned int i = 0; i < FIRST_TOUCHES_MAX; i++) {
 		uint64_t x;
 
-		access_begin(supervisor);
+		access_begin(cpu, supervisor);
 		x = load(addr);
-		if (access_end() == 0) {
+		if (access_end(cpu) == 0) {
 			*val = x;
 			return 0;
 		}
-		if (!populated(v))
+		if (!populated(cpu, v))
 			break;
 	}
 	return -E_FAULT;
@@ -124,12 +130,17 @@ int riscv_guest_read_va(struct vcpu *v, uint64_t va, uint64_t *val, bool supervi
 	return guest_access(v, supervisor, hlv_d, va, val);
 }
 
+/* The privilege the faulting code ran at, as the trap recorded it. */
+static bool fetch_priv(const struct vcpu *v)
+{
+	return v->arch.regs.hstatus & HSTATUS_SPVP;
+}
+
 static int fetch_half(struct vcpu *v, uint64_t pc, uint32_t *half)
 {
 	uint64_t x;
 
-	/* The privilege the faulting code ran at, as the trap recorded it. */
-	if (guest_access(v, v->arch.regs.hstatus & HSTATUS_SPVP, hlvx_hu, pc, &x) != 0)
+	if (guest_access(v, fetch_priv(v), hlvx_hu, pc, &x) != 0)
 		return -E_FAULT;
 	*half = (uint32_t)x & 0xffff;
 	return 0;
@@ -138,7 +149,19 @@ static int fetch_half(struct vcpu *v, uint64_t pc, uint32_t *half)
 int riscv_guest_fetch(struct vcpu *v, uint64_t pc, uint32_t *insn, unsigned int *len)
 {
 	uint32_t lo = 0, hi = 0;
+	uint64_t x;
 
+	/* A 4-byte aligned pc: one access holds the whole instruction (and
+	 * cannot cross a page). A 2-byte one may: half by half. */
+	if (!(pc & 3)) {
+		if (guest_access(v, fetch_priv(v), hlvx_wu, pc, &x) != 0)
+			return -E_FAULT;
+		*insn = (uint32_t)x;
+		*len = (*insn & 3) == 3 ? 4 : 2;
+		if (*len == 2)
+			*insn &= 0xffff;
+		return 0;
+	}
 	if (fetch_half(v, pc, &lo) != 0)
 		return -E_FAULT;
 	*len = (lo & 3) == 3 ? 4 : 2;

@@ -176,6 +176,7 @@ static void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg, bool resume
 	a->hsm_suspended = false;
 	a->suspend_nonret = false;
 	a->reset_done = true;
+	a->regs_reset = true;
 	if (resume) {
 		a->csr[GCSR_hvip] = hvip;
 		a->csr[GCSR_vsie] = vsie;

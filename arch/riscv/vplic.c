@@ -46,6 +46,10 @@ static int vplic_read(struct mmio_device *dev, struct vcpu *v, uint64_t off, uns
 	uint32_t val = 0, changed = 0;
 	int err;
 
+	if (vplic_mmio_read_stored(&p->model, off, size, &val)) {
+		*value = val;
+		return 0;
+	}
 	spin_lock(&p->lock);
 	err = vplic_mmio_read(&p->model, off, size, &val, &changed);
 	spin_unlock(&p->lock);

@@ -213,6 +213,29 @@ int vplic_mmio_read(struct vplic_model *p, uint64_t off, unsigned int size, uint
 	return 0;
 }
 
+bool vplic_mmio_read_stored(const struct vplic_model *p, uint64_t off, unsigned int size,
+			    uint32_t *val)
+{
+	struct reg r = decode(p, off, size);
+
+	switch (r.kind) {
+	case REG_ZERO:
+		*val = 0;
+		return true;
+	case REG_PRIORITY:
+		*val = __atomic_load_n(&p->priority[r.idx], __ATOMIC_RELAXED);
+		return true;
+	case REG_ENABLE:
+		*val = __atomic_load_n(&p->enable[r.ctx][r.idx], __ATOMIC_RELAXED);
+		return true;
+	case REG_THRESHOLD:
+		*val = __atomic_load_n(&p->threshold[r.ctx], __ATOMIC_RELAXED);
+		return true;
+	default:
+		return false; /* computed from several words, or a claim */
+	}
+}
+
 int vplic_mmio_write(struct vplic_model *p, uint64_t off, unsigned int size, uint32_t val,
 		     uint32_t *changed)
 {
@@ -225,14 +248,15 @@ int vplic_mmio_write(struct vplic_model *p, uint64_t off, unsigned int size, uin
 	case REG_ZERO:
 	case REG_PENDING: /* read-only: the lines alone decide what is pending */
 		return 0;
+	/* Stored whole: vplic_mmio_read_stored reads them without the lock. */
 	case REG_PRIORITY:
-		p->priority[r.idx] = (uint8_t)(val & VPLIC_PRIO_MASK);
+		__atomic_store_n(&p->priority[r.idx], (uint8_t)(val & VPLIC_PRIO_MASK), __ATOMIC_RELAXED);
 		break;
 	case REG_ENABLE:
-		p->enable[r.ctx][r.idx] = val & valid_mask(p, r.idx);
+		__atomic_store_n(&p->enable[r.ctx][r.idx], val & valid_mask(p, r.idx), __ATOMIC_RELAXED);
 		break;
 	case REG_THRESHOLD:
-		p->threshold[r.ctx] = (uint8_t)(val & VPLIC_PRIO_MASK);
+		__atomic_store_n(&p->threshold[r.ctx], (uint8_t)(val & VPLIC_PRIO_MASK), __ATOMIC_RELAXED);
 		break;
 	case REG_CLAIM:
 		complete(p, r.ctx, val);

@@ -1,7 +1,9 @@
 /*
  * The physical GIC as tern uses it at EL2, whatever its version: a table of
  * handlers by INTID, the acknowledge/dispatch loop, and the contract of
- * <arch/vgic.h>. gicv3.c and gicv2.c supply the register-level operations.
+ * <arch/gic.h>. gicv3.c and gicv2.c supply the register-level operations.
+ * Which interrupts tern takes, and for what, is its users' business
+ * (arch/arm64/irq.c): this file knows nothing of guests.
  *
  * EOImode is 1 on every CPU: writing EOIR only drops the running priority
  * and a separate DIR write deactivates. That lets a handler keep an
@@ -34,15 +36,6 @@ unsigned int gic_version(void)
 	return gic_info.version;
 }
 
-static bool kick_irq(uint32_t intid, void *ctx)
-{
-	/* Its whole job was to interrupt this CPU: out of the guest, or out
-	 * of WFI, so the scheduler looks again. */
-	(void)intid;
-	(void)ctx;
-	return false;
-}
-
 int gic_init(const struct platform *p, const char **why)
 {
 	int err;
@@ -63,25 +56,14 @@ int gic_init(const struct platform *p, const char **why)
 		ops = NULL;
 		return err;
 	}
-	/* tern's own private interrupts, on every CPU (gic_cpu_init enables
-	 * them): the kick, the vGIC's maintenance interrupt, tern's timer and
-	 * the guests' virtual timer. */
-	handlers[GIC_SGI_KICK] = (struct gic_handler){ kick_irq, NULL };
-	handlers[GIC_PPI_MAINTENANCE] = (struct gic_handler){ vgic_maintenance_irq, NULL };
-	handlers[GIC_PPI_HYP_TIMER] = (struct gic_handler){ hyp_timer_irq, NULL };
-	handlers[GIC_PPI_VTIMER] = (struct gic_handler){ vtimer_ppi_irq, NULL };
 	pr_info("gic: GICv%u, %u interrupts\n", gic_info.version, gic_info.nr_irqs);
 	return 0;
 }
 
 void gic_cpu_init(void)
 {
-	if (!ops)
-		return;
-	hyp_timer_cpu_init();
-	ops->cpu_init();
-	if (this_cpu()->id == 0)
-		pr_info("gic: virtual CPU interface with %u list registers\n", gic_info.nr_lrs);
+	if (ops)
+		ops->cpu_init();
 }
 
 void gic_send_sgi(const struct pcpu *target, unsigned int sgi)
@@ -92,6 +74,18 @@ void gic_send_sgi(const struct pcpu *target, unsigned int sgi)
 	 * interrupt) must be visible before the interrupt arrives. */
 	dsb(ishst);
 	ops->send_sgi(target, sgi);
+}
+
+int gic_request_private(uint32_t intid, gic_handler_t handler, void *ctx)
+{
+	if (!ops)
+		return -E_NOTSUP;
+	if (intid >= GIC_NR_PRIVATE || !handler)
+		return -E_INVAL;
+	if (handlers[intid].fn)
+		return -E_BUSY;
+	handlers[intid] = (struct gic_handler){ handler, ctx };
+	return 0;
 }
 
 int gic_request_irq(uint32_t intid, gic_handler_t handler, void *ctx)

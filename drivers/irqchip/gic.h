@@ -1,11 +1,11 @@
 /*
  * Inside the GIC driver: what gic.c (common: handlers, dispatch, the
- * contract in <arch/vgic.h>) needs from each version's file.
+ * contract in <arch/gic.h>) needs from each version's file.
  */
 #ifndef DRIVERS_IRQCHIP_GIC_H
 #define DRIVERS_IRQCHIP_GIC_H
 
-#include <arch/vgic_hw.h>
+#include <arch/gic.h>
 #include <tern/cpu.h>
 #include <tern/platform.h>
 #include <tern/types.h>

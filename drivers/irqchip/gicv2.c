@@ -129,7 +129,6 @@ static void v2_cpu_init(void)
 	gic_write32(gicc() + GICC_PMR, 0xff);
 	gic_write32(gicc() + GICC_BPR, 0);
 	gic_write32(gicc() + GICC_CTLR, security_extn ? GICC_CTLR_NS : GICC_CTLR_NO_SECURITY);
-	gic_info.nr_lrs = vgic_v2_hw_ops.cpu_reset();
 }
 
 static uint32_t v2_ack(void)

@@ -176,7 +176,6 @@ static void v3_cpu_init(void)
 	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
-	gic_info.nr_lrs = vgic_v3_hw_ops.cpu_reset();
 }
 
 static uint32_t v3_ack(void)

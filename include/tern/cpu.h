@@ -22,6 +22,12 @@ extern struct pcpu pcpus[NR_CPUS];
 extern unsigned int nr_pcpus;           /* CPUs tern uses */
 extern uint8_t cpu_stacks[NR_CPUS][STACK_SIZE];
 
-struct pcpu *this_cpu(void);
+/* The calling CPU (the arch keeps the pointer: TPIDR_EL2, tp). Inline, as
+ * nearly every path asks. */
+struct pcpu *arch_this_cpu(void);
+static inline struct pcpu *this_cpu(void)
+{
+	return arch_this_cpu();
+}
 
 #endif

@@ -9,6 +9,7 @@
 #ifndef TERN_FWCALL_H
 #define TERN_FWCALL_H
 
+#include <tern/fw_errors.h>
 #include <tern/types.h>
 #include <tern/vcpu_next.h>
 
@@ -68,24 +69,9 @@ struct fw_service {
 
 extern const struct fw_service __start_fw_services[], __stop_fw_services[];
 
-/* SMCCC return codes shared by every SMCCC service. */
-#define SMCCC_RET_SUCCESS 0
-#define SMCCC_RET_NOT_SUPPORTED (-1)
-#define SMCCC_RET_NOT_REQUIRED (-2)
-#define SMCCC_RET_INVALID_PARAMETER (-3)
+/* SMCCC: bit 30 of a function ID selects the SMC64/HVC64 convention. The
+ * error codes of every interface are in <tern/fw_errors.h>. */
 #define SMCCC_CONV_64 (1u << 30)
-
-/* SBI error codes (SBI v2.0 table 1). */
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED (-1)
-#define SBI_ERR_NOT_SUPPORTED (-2)
-#define SBI_ERR_INVALID_PARAM (-3)
-#define SBI_ERR_DENIED (-4)
-#define SBI_ERR_INVALID_ADDRESS (-5)
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
-#define SBI_ERR_ALREADY_STARTED (-7)
-#define SBI_ERR_ALREADY_STOPPED (-8)
-#define SBI_ERR_NO_SHMEM (-9)
 
 /* Boot-time check of the table: overlapping ranges within an ABI are
  * tern's own bug. Returns 0 or -E_EXIST (and names the pair in *why). */

@@ -34,6 +34,7 @@ struct mmio_device {
 struct mmio_bus {
 	struct mmio_device *devs[MMIO_MAX_DEVICES]; /* sorted by base, no overlaps */
 	unsigned int nr;
+	struct mmio_device *last; /* the device the last lookup found (a hint) */
 };
 
 /* -E_EXIST if it overlaps a registered device, -E_NOMEM when the bus is full,

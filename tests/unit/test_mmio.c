@@ -49,6 +49,27 @@ TEST(mmio_register_keeps_order_and_refuses_overlap)
 	CHECK(mmio_find(&bus, 0x0fff, 1) == NULL);
 }
 
+/* The last device found is tried first: it must never answer for an
+ * address outside it, nor for an access that straddles its end. */
+TEST(mmio_find_hint_never_answers_for_another)
+{
+	struct mmio_bus bus = { 0 };
+	struct mmio_device a = { "a", 0x2000, 0x1000, &ops, NULL };
+	struct mmio_device b = { "b", 0x1000, 0x1000, &ops, NULL };
+
+	CHECK_EQ(mmio_register(&bus, &a), 0);
+	CHECK_EQ(mmio_register(&bus, &b), 0);
+	CHECK(mmio_find(&bus, 0x2010, 4) == &a);
+	CHECK(bus.last == &a);
+	CHECK(mmio_find(&bus, 0x2ffc, 8) == NULL);  /* a's end, with a the hint */
+	CHECK(mmio_find(&bus, 0x1ffc, 4) == &b);    /* just below a */
+	CHECK(bus.last == &b);
+	CHECK(mmio_find(&bus, 0x0fff, 1) == NULL);  /* below b, b the hint */
+	CHECK(mmio_find(&bus, 0x3000, 1) == NULL);  /* above a */
+	CHECK(mmio_find(&bus, 0x2000, 1) == &a);
+	CHECK(mmio_find(&bus, 0x1000, 8) == &b);
+}
+
 TEST(mmio_bus_full)
 {
 	struct mmio_bus bus = { 0 };

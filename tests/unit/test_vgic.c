@@ -358,6 +358,7 @@ TEST(vgic_level_interrupt_cycle)
 	CHECK_EQ(vgic_model_set_level(d, NULL, 33, true), 1);
 	CHECK_EQ(vgic_model_set_level(d, NULL, 33, true), 0); /* no change, no kick */
 	CHECK_EQ(d->spi_live[0], 2);
+	CHECK_EQ(d->spi_live_words, 1); /* an entry's one-load check sees it */
 	CHECK_EQ(vgic_model_flush(d, c, 4), 1);
 	CHECK(c->lrs[0].eoi && c->lrs[0].pending); /* level: EOI maintenance */
 	/* Acknowledged; line still high: active and pending next time. */
@@ -378,7 +379,15 @@ TEST(vgic_level_interrupt_cycle)
 	sync_all(f, 0, &back, NULL);
 	CHECK_EQ(vgic_model_flush(d, c, 4), 0);
 	CHECK_EQ(d->spi_live[0], 0);
+	CHECK_EQ(d->spi_live_words, 0);
 	CHECK(!vgic_model_busy(d, c, 33));
+	/* Words are tracked apart: SPI 80 (word 1) and 33 (word 0). */
+	vgic_model_set_level(d, NULL, 80, true);
+	CHECK_EQ(d->spi_live_words, 2);
+	vgic_model_set_level(d, NULL, 33, true);
+	CHECK_EQ(d->spi_live_words, 3);
+	vgic_model_set_level(d, NULL, 80, false); /* never taken: not live any more */
+	CHECK_EQ(d->spi_live_words, 1);
 	free(f);
 }
 

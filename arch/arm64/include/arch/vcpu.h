@@ -99,7 +99,8 @@ struct arch_vcpu {
 	struct arm64_debug_state debug;
 	struct arm64_sdei_ctx sdei;
 	bool fp_loaded;   /* fp is live in this physical CPU's registers */
-	bool reset_done;  /* arch_vcpu_reset ran during the current exit */
+	bool reset_done;  /* the exit's results must not land in x0-x3: a reset or an SDEI completion */
+	bool regs_reset;  /* every register was reset during the current exit (fast path) */
 	unsigned int fast_next; /* enum vcpu_next of an exit the fast path handled */
 	uint64_t hcr;     /* HCR_EL2 while this vCPU runs */
 	uint64_t vmpidr;  /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
@@ -121,6 +122,10 @@ struct arch_vm {
 	struct pt_format s2_fmt;  /* arm64_s2_format with s2_geo */
 	uint64_t id_regs[ARM64_ID_REGS];
 	struct vgic_dist vgic;
+	/* The VM's virtual counter offset (CNTVOFF_EL2), the virtual timer's
+	 * (vtimer.c): 0, as QEMU 7.2's timer loops forever when CVAL plus the
+	 * offset wraps. */
+	uint64_t cntvoff;
 };
 
 #endif

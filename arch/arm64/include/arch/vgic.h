@@ -1,51 +1,23 @@
 /*
- * arm64 interrupts and timers, as the rest of arch/arm64 uses them:
- *   - the physical GIC (v2 or v3) that tern drives at EL2 (drivers/irqchip/),
- *   - the virtual GIC each VM sees (same version as the host's),
- *   - the guest's virtual timer and tern's own EL2 timer.
- * Implemented in drivers/irqchip/gic*.c and arch/arm64/vgic*.c, vtimer.c,
- * hyp_timer.c; used by the world switch and exit handlers (vcpu.c, exit.c).
+ * arm64's virtual interrupts and timers, as the rest of arch/arm64 uses
+ * them: the virtual GIC each VM sees (same version as the host's), the
+ * guest's virtual timer and tern's own EL2 timer, on top of the physical
+ * GIC (<arch/gic.h>, drivers/irqchip/). Implemented in arch/arm64/vgic*.c,
+ * vtimer.c, hyp_timer.c; used by the world switch and exit handlers
+ * (vcpu.c, exit.c). arch/arm64/irq.c registers their interrupts.
  *
  * Interrupt numbers are GIC INTIDs throughout (SGI 0-15, PPI 16-31, SPI 32+).
  */
 #ifndef ARCH_ARM64_VGIC_H
 #define ARCH_ARM64_VGIC_H
 
+#include <arch/gic.h>
 #include <tern/types.h>
 
 struct pcpu;
 struct platform;
 struct vcpu;
 struct vm;
-
-/* ---- The physical GIC ----------------------------------------------------- */
-
-#define GIC_SGI_KICK 0          /* tern's IPI: re-run the scheduler / leave the guest */
-#define GIC_PPI_MAINTENANCE 25  /* GIC virtual interface maintenance interrupt */
-#define GIC_PPI_HYP_TIMER 26    /* CNTHP: tern's own timer (slices, idle deadlines) */
-#define GIC_PPI_VTIMER 27       /* CNTV: the guest's virtual timer */
-
-/* Boot CPU, once: find the GIC from the platform (v2 or v3), set up the
- * distributor. Runs with tern's MMU on. */
-int gic_init(const struct platform *p, const char **why);
-/* Every CPU: its redistributor / CPU interface, EOImode 1 (priority drop and
- * deactivation split, so a guest can deactivate a hardware-linked interrupt
- * itself), and the PPIs/SGIs above enabled. */
-void gic_cpu_init(void);
-unsigned int gic_version(void); /* 2 or 3 */
-void gic_send_sgi(const struct pcpu *target, unsigned int sgi);
-
-/* A handler returns true if it deactivated (or handed to a guest, which will
- * deactivate) the interrupt itself; false lets gic_handle_irqs deactivate. */
-typedef bool (*gic_handler_t)(uint32_t intid, void *ctx);
-/* For a PPI the handler applies on every CPU; for an SPI it is routed to the
- * calling CPU and enabled. */
-int gic_request_irq(uint32_t intid, gic_handler_t handler, void *ctx);
-/* Take every pending physical interrupt at EL2 (IRQs masked): acknowledge,
- * call its handler, drop priority, deactivate unless the handler took it. */
-void gic_handle_irqs(void);
-/* An SPI INTID from a device-tree "interrupts" specifier (3 cells). */
-int gic_dt_to_intid(const uint32_t *cells, int n, uint32_t *intid);
 
 /* ---- tern's EL2 timer (CNTHP) ------------------------------------------------ */
 

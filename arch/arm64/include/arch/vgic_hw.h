@@ -1,7 +1,6 @@
 /*
- * Between tern's own interrupt files only: the physical GIC driver
- * (drivers/irqchip/gic*.c), the vGIC (arch/arm64/vgic*.c) and the timers
- * (vtimer.c, hyp_timer.c). The rest of tern uses <arch/vgic.h>.
+ * Between the vGIC (arch/arm64/vgic*.c) and the timers (vtimer.c,
+ * hyp_timer.c) only. The rest of tern uses <arch/vgic.h>.
  */
 #ifndef ARCH_ARM64_VGIC_HW_H
 #define ARCH_ARM64_VGIC_HW_H
@@ -9,30 +8,6 @@
 #include <arch/vgic.h>
 #include <arch/vgic_state.h>
 #include <tern/types.h>
-
-/* ---- What the physical GIC driver found ------------------------------------- */
-
-struct gic_info {
-	unsigned int version;    /* 2 or 3 */
-	unsigned int nr_irqs;    /* INTIDs the distributor implements, SGIs and PPIs included */
-	unsigned int nr_lrs;     /* list registers of the virtual CPU interface */
-	paddr_t dist_base;       /* GICD */
-	uint64_t dist_size;
-	paddr_t redist_base;     /* v3: GICR region */
-	uint64_t redist_size;
-	paddr_t cpuif_base;      /* v2: GICC */
-	uint64_t cpuif_size;
-	paddr_t hyp_base;        /* v2: GICH (banked per CPU) */
-	paddr_t vcpuif_base;     /* v2: GICV, what a guest's GICC becomes */
-	uint64_t vcpuif_size;
-};
-
-extern struct gic_info gic_info;
-
-/* The active state of a PPI on the calling CPU: the HW-linked vtimer PPI
- * stays active while its virtual twin is in the guest, per vCPU. */
-bool gic_ppi_active(uint32_t intid);
-void gic_ppi_set_active(uint32_t intid, bool active);
 
 /* ---- The hardware virtual CPU interface, per version ---------------------- */
 
@@ -78,11 +53,15 @@ void vtimer_guest_done(struct vcpu *v);
 /* vgic_sync, after every exit: look at the loaded vCPU's timer output. */
 void vtimer_sync(struct vcpu *v);
 
-/* Handlers of tern's own PPIs, registered by gic_init. */
+/* The PPIs of the virtual CPU interface and the timers (arch/arm64/irq.c
+ * registers them). */
 bool vgic_maintenance_irq(uint32_t intid, void *ctx);
 bool vtimer_ppi_irq(uint32_t intid, void *ctx);
 bool hyp_timer_irq(uint32_t intid, void *ctx);
-/* Every CPU: its EL2 and virtual timers quiet (gic_cpu_init). */
+/* Every CPU (arch_irq_cpu_init): its EL2 and virtual timers quiet, the
+ * counter offset 0; its virtual CPU interface idle, its LRs counted. */
 void hyp_timer_cpu_init(void);
+void vtimer_cpu_init(void);
+void vgic_cpu_init(void);
 
 #endif

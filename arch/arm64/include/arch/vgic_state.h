@@ -93,15 +93,12 @@ struct vgic_dist {
 	struct vgic_cpu *cpus[VGIC_MAX_VCPUS];
 	struct vgic_irq spis[VGIC_MAX_SPIS];
 	uint32_t spi_live[(VGIC_MAX_SPIS + 31) / 32]; /* as vgic_cpu.priv_live, for SPIs */
+	uint32_t spi_live_words; /* bit w: spi_live[w] is not 0 (an entry's check is one load) */
 	/* Guest physical addresses and sizes (the host GIC's). */
 	paddr_t dist_base;
 	paddr_t redist_base;    /* v3: one 128 KiB frame per vCPU */
 	paddr_t cpuif_base;     /* v2: where GICV is mapped (the host GICC address) */
 	struct mmio_device dist_dev, redist_dev;
-	/* The VM's virtual counter offset (CNTVOFF_EL2): guest virtual time
-	 * starts near 0 when the VM is created. It lives here because this is
-	 * the per-VM struct the timer and the vGIC share. */
-	uint64_t cntvoff;
 };
 
 /* A vCPU's virtual timer (CNTV). */

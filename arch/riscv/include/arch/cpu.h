@@ -29,9 +29,6 @@ struct arch_pcpu {
 	/* Traps being handled on this hart: a fault inside the handler must
 	 * not recurse forever. */
 	unsigned int trap_depth;
-	/* Waiting in arch_cpu_relax: arch_cpu_wake_all() must interrupt it
-	 * (and disarms it). A word: RISC-V has no byte-sized exchange. */
-	_Atomic unsigned int relax_armed;
 };
 
 #endif

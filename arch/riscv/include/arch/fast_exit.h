@@ -6,7 +6,10 @@
 #ifndef ARCH_RISCV_FAST_EXIT_H
 #define ARCH_RISCV_FAST_EXIT_H
 
-#define FAST_SCAUSE 10   /* an ECALL from VS-mode: the SBI calls */
+/* The exceptions that try it, as a mask of bit scause: an ECALL from
+ * VS-mode (10, the SBI calls) and the guest-page faults of a fetch (20),
+ * load (21) and store (23): first touches and device accesses. */
+#define FAST_SCAUSE_MASK ((1 << 10) | (1 << 20) | (1 << 21) | (1 << 23))
 
 #define FAST_DECLINE 0   /* not one for the fast path: the full exit handles it */
 #define FAST_REENTER 1   /* handled, nothing else to do: straight back into the guest */

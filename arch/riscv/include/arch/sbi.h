@@ -37,18 +37,8 @@
 #ifndef __ASSEMBLY__
 #include <tern/types.h>
 
-/* Standard error codes (SBI spec, "Binary Encoding"). */
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED (-1)
-#define SBI_ERR_NOT_SUPPORTED (-2)
-#define SBI_ERR_INVALID_PARAM (-3)
-#define SBI_ERR_DENIED (-4)
-#define SBI_ERR_INVALID_ADDRESS (-5)
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
-#define SBI_ERR_ALREADY_STARTED (-7)
-#define SBI_ERR_ALREADY_STOPPED (-8)
-#define SBI_ERR_NO_SHMEM (-9)
-#define SBI_ERR_DENIED_LOCKED (-14) /* SBI 3.0 */
+/* The error codes: <tern/fw_errors.h>. */
+#include <tern/fw_errors.h>
 
 struct sbiret {
 	long error;

@@ -98,7 +98,8 @@ struct arch_vcpu {
 	uint64_t sbi_timer;     /* without Sstc: the SBI set_timer deadline, or UINT64_MAX */
 	struct riscv_fp_state fp;
 	bool fp_used;           /* fp holds state worth restoring */
-	bool reset_done;        /* arch_vcpu_reset ran during the current exit */
+	bool reset_done;        /* the exit's results must not land in a0/a1: a reset or an SSE completion */
+	bool regs_reset;        /* every register was reset during the current exit (fast path) */
 	bool entry_work;        /* its SBI timer moved: the next entry must look */
 	unsigned int fast_next; /* enum vcpu_next of an exit the fast path handled */
 	/* Interrupts other harts raise for this vCPU (hvip bits), merged into

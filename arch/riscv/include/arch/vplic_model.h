@@ -87,6 +87,12 @@ uint32_t vplic_set_level(struct vplic_model *p, unsigned int src, bool level);
  * move outputs. */
 int vplic_mmio_read(struct vplic_model *p, uint64_t off, unsigned int size, uint32_t *val,
 		    uint32_t *changed);
+/* A read of a register that is one stored value (a priority, an enable
+ * word, a threshold, or a reserved one that reads 0): true with *val, and
+ * needs no lock, as writers store these whole. false for the others
+ * (pending is computed from several words; a claim changes state). */
+bool vplic_mmio_read_stored(const struct vplic_model *p, uint64_t off, unsigned int size,
+			    uint32_t *val);
 int vplic_mmio_write(struct vplic_model *p, uint64_t off, unsigned int size, uint32_t val,
 		     uint32_t *changed);
 

@@ -192,6 +192,33 @@ sentinel_call:
 	ldp	x29, x30, [sp], #128
 	ret
 
+/*
+ * long signal_x19_changed(unsigned long fid, unsigned long a1,
+ *                         unsigned long a2): HVC fid(a1, a2) with x19-x28
+ * = 0xbad0000 + n around it, the caller's put back after. Returns x0.
+ */
+	.balign	4
+	.global	signal_x19_changed
+signal_x19_changed:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	.irp	n, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28
+	movz	x\n, #0xbad, lsl #16
+	movk	x\n, #\n
+	.endr
+	hvc	#0
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret
+
 	.bss
 	.balign	8
 	.global	resume_record

@@ -193,6 +193,7 @@ enum hop {
 	HOP_UNREGISTER,
 	HOP_SIGNAL_SELF,    /* EVENT_SIGNAL(0, this CPU) */
 	HOP_PRIVATE_RESET,
+	HOP_SIGNAL_SELF_X19, /* the same, with x19-x28 changed around the HVC */
 };
 #define MAX_HOPS 10
 #define MAX_REC 4
@@ -248,6 +249,9 @@ static int this_cpu_index(void)
 	return 0;
 }
 
+/* entry.S: HVC fid(a1, a2) with x19-x28 = 0xbad0000 + n meanwhile. */
+long signal_x19_changed(unsigned long fid, unsigned long a1, unsigned long a2);
+
 static long run_hop(enum hop op, unsigned long ev, struct hctl *h)
 {
 	switch (op) {
@@ -259,6 +263,8 @@ static long run_hop(enum hop op, unsigned long ev, struct hctl *h)
 	case HOP_UNREGISTER: return sdei(FN_EVENT_UNREGISTER, ev, 0);
 	case HOP_SIGNAL_SELF: return ev_signal(EV_SOFTWARE, this_cpu_hwid());
 	case HOP_PRIVATE_RESET: return sdei0(FN_PRIVATE_RESET);
+	case HOP_SIGNAL_SELF_X19:
+		return signal_x19_changed(SDEI_FID(FN_EVENT_SIGNAL), EV_SOFTWARE, this_cpu_hwid());
 	case HOP_END: break;
 	}
 	return 0;
@@ -795,6 +801,22 @@ static void check_delivery(void)
 		check_return("after COMPLETE", &s, want);
 	}
 	check_val(ev_status(EV_SOFTWARE), ST_REGISTERED | ST_ENABLED, "STATUS after COMPLETE");
+
+	/* SDEI saves x0-x17: x18-x30 reach the interrupted context as the
+	 * handler leaves them (AAPCS keeps x19-x29), however it changed them
+	 * around its own calls. The handler signals itself with x19-x28
+	 * moved: two deliveries, then the sentinel context, whole. */
+	{
+		static const enum hop ops[] = { HOP_SIGNAL_SELF_X19 };
+
+		hctl_reset(&ctl0, false, ops, ARRAY_SIZE(ops));
+		sentinel_setup(&s, SDEI_FID(FN_EVENT_SIGNAL), EV_SOFTWARE, self);
+		sentinel_call(&s);
+		report(handled(&ctl0) == 2 && ctl0.rec[0].op[0] == SUCCESS,
+		       "a handler that signalled itself with x19-x28 moved ran twice (%u, %ld)",
+		       handled(&ctl0), ctl0.rec[0].op[0]);
+		check_return("after two COMPLETEs", &s, want);
+	}
 	check_ret(sdei(FN_EVENT_CONTEXT, 0, 0), DENIED, "CONTEXT(0) after COMPLETE");
 	check_ret(sdei(FN_EVENT_COMPLETE, 0, 0), DENIED, "COMPLETE after COMPLETE");
 

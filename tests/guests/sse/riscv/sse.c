@@ -27,6 +27,8 @@ struct sse_ctx {
 void sse_entry(void);
 long sse_spin_a6a7(volatile long *flag, unsigned long out[2], long loops);
 unsigned long sse_inject_bad(unsigned long event, unsigned long hart);
+long sse_inject_keep(unsigned long event, unsigned long hart, unsigned long out[11]);
+long sse_inject_clobbered(unsigned long event, unsigned long hart);
 long sse_inject_ctx(unsigned long event, unsigned long hart, unsigned long sepc,
 		    unsigned long out[2]);
 void sse_redirect(void);
@@ -45,6 +47,7 @@ static struct {
 	long flags_err;          /* INTERRUPTED_FLAGS write with a reserved bit */
 	unsigned long flags_ok;  /* the spec's flag bits that wrote and read back */
 	bool reinject;           /* inject itself again from the handler */
+	bool reinject_clobbered; /* the same, with s1-s11 changed around the call */
 	long reinject_err;
 	unsigned long status_after_reinject;
 } seen[MAX_CPUS];
@@ -112,6 +115,10 @@ void sse_handler(unsigned long hartid, struct sse_ctx *c)
 	}
 	if (seen[i].redirect)
 		__asm__ volatile("csrw sepc, %0" : : "r"(seen[i].redirect));
+	if (seen[i].reinject_clobbered) {
+		seen[i].reinject_clobbered = false;
+		seen[i].reinject_err = sse_inject_clobbered(EV_SW, hartid);
+	}
 	if (seen[i].reinject) {
 		seen[i].reinject = false;
 		seen[i].reinject_err = sse(INJECT, EV_SW, hartid, 0, 0, 0).error;
@@ -342,6 +349,23 @@ static void check_complete_context(void)
 	       seen[0].status_after_reinject == (3 | 4 | 8),
 	       "inject while running: pending (0x%lx), delivered after complete (%ld runs)",
 	       seen[0].status_after_reinject, seen[0].count - n);
+	/* SSE saves only a6/a7: s1-s11 reach the interrupted code as it left
+	 * them, however the handler changed them around its own calls (SBI
+	 * v3.0 SSE, "the handler is responsible for saving and restoring"
+	 * the rest). Two deliveries, the first re-injecting with s1-s11 moved. */
+	{
+		unsigned long s[11];
+		unsigned int ok = 0;
+
+		n = seen[0].count;
+		seen[0].reinject_clobbered = true;
+		r = sse_inject_keep(EV_SW, self, s);
+		for (unsigned int k = 0; k < 11; k++)
+			ok += s[k] == 0x5101 + k;
+		report(r == 0 && seen[0].reinject_err == 0 && seen[0].count == n + 2 && ok == 11,
+		       "s1-s11 kept across a handler that re-injected with them changed "
+		       "(%u of 11 kept, s1 0x%lx, %ld runs)", ok, s[0], seen[0].count - n);
+	}
 }
 
 static void check_bad_entry(void)

@@ -175,3 +175,126 @@ sse_redirect:
 	csrr	t0, sstatus
 	sd	t0, 8(t3)
 	ret
+
+/*
+ * long sse_inject_keep(unsigned long event, unsigned long hart,
+ *                      unsigned long out[11]):
+ * with s1-s11 = 0x5100 + n (n = 1..11), inject the event to this hart;
+ * after the handler(s) completed, store s1-s11 as found to out[] and put
+ * the caller's back. The SBI saves only a6/a7 of the interrupted context:
+ * the rest must reach the interrupted code as it was.
+ */
+	.text
+	.globl sse_inject_keep
+sse_inject_keep:
+	addi	sp, sp, -112
+	sd	s1, 0(sp)
+	sd	s2, 8(sp)
+	sd	s3, 16(sp)
+	sd	s4, 24(sp)
+	sd	s5, 32(sp)
+	sd	s6, 40(sp)
+	sd	s7, 48(sp)
+	sd	s8, 56(sp)
+	sd	s9, 64(sp)
+	sd	s10, 72(sp)
+	sd	s11, 80(sp)
+	sd	a2, 88(sp)
+	li	s1, 0x5101
+	li	s2, 0x5102
+	li	s3, 0x5103
+	li	s4, 0x5104
+	li	s5, 0x5105
+	li	s6, 0x5106
+	li	s7, 0x5107
+	li	s8, 0x5108
+	li	s9, 0x5109
+	li	s10, 0x510a
+	li	s11, 0x510b
+	li	a6, SSE_INJECT
+	li	a7, SSE_EID
+	ecall
+	ld	t0, 88(sp)
+	sd	s1, 0(t0)
+	sd	s2, 8(t0)
+	sd	s3, 16(t0)
+	sd	s4, 24(t0)
+	sd	s5, 32(t0)
+	sd	s6, 40(t0)
+	sd	s7, 48(t0)
+	sd	s8, 56(t0)
+	sd	s9, 64(t0)
+	sd	s10, 72(t0)
+	sd	s11, 80(t0)
+	ld	s1, 0(sp)
+	ld	s2, 8(sp)
+	ld	s3, 16(sp)
+	ld	s4, 24(sp)
+	ld	s5, 32(sp)
+	ld	s6, 40(sp)
+	ld	s7, 48(sp)
+	ld	s8, 56(sp)
+	ld	s9, 64(sp)
+	ld	s10, 72(sp)
+	ld	s11, 80(sp)
+	addi	sp, sp, 112
+	ret
+
+/*
+ * long sse_inject_clobbered(unsigned long event, unsigned long hart):
+ * from a handler: with s1-s11 = 0xbad00 + n, send this hart an IPI (an
+ * SBI call a hypervisor must act on before it resumes the caller) and
+ * inject the event again (it is running: pending); then clear the IPI and
+ * put s1-s11 back. Returns the inject's error.
+ */
+	.globl sse_inject_clobbered
+sse_inject_clobbered:
+	addi	sp, sp, -112
+	sd	s1, 0(sp)
+	sd	s2, 8(sp)
+	sd	s3, 16(sp)
+	sd	s4, 24(sp)
+	sd	s5, 32(sp)
+	sd	s6, 40(sp)
+	sd	s7, 48(sp)
+	sd	s8, 56(sp)
+	sd	s9, 64(sp)
+	sd	s10, 72(sp)
+	sd	s11, 80(sp)
+	li	s1, 0xbad01
+	li	s2, 0xbad02
+	li	s3, 0xbad03
+	li	s4, 0xbad04
+	li	s5, 0xbad05
+	li	s6, 0xbad06
+	li	s7, 0xbad07
+	li	s8, 0xbad08
+	li	s9, 0xbad09
+	li	s10, 0xbad0a
+	li	s11, 0xbad0b
+	sd	a0, 88(sp)
+	sd	a1, 104(sp)
+	li	a0, 1				/* send_ipi(mask 1, base = hart) */
+	li	a6, 0
+	li	a7, 0x735049
+	ecall
+	ld	a0, 88(sp)
+	ld	a1, 104(sp)
+	li	a6, SSE_INJECT
+	li	a7, SSE_EID
+	ecall
+	li	t0, 2
+	csrc	sip, t0
+	ld	s1, 0(sp)
+	ld	s2, 8(sp)
+	ld	s3, 16(sp)
+	ld	s4, 24(sp)
+	ld	s5, 32(sp)
+	ld	s6, 40(sp)
+	ld	s7, 48(sp)
+	ld	s8, 56(sp)
+	ld	s9, 64(sp)
+	ld	s10, 72(sp)
+	ld	s11, 80(sp)
+	addi	sp, sp, 112
+	ret
