@@ -94,7 +94,7 @@ int ev_next(const struct ev_vcpu *c) { NOT_REACHED(); }
 void ev_vcpu_init(struct ev_vcpu *c) { NOT_REACHED(); }
 void spin_lock(spinlock_t *l) { NOT_REACHED(); }
 void spin_unlock(spinlock_t *l) { NOT_REACHED(); }
-struct pcpu *this_cpu(void) { NOT_REACHED(); }
+struct pcpu *arch_this_cpu(void) { NOT_REACHED(); }
 
 /* ---- checks ------------------------------------------------------------------- */
 
