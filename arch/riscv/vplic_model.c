@@ -5,9 +5,10 @@
  * the spec's gateway behaviour for level sources for free (one request in
  * flight per source, withdrawn when the line drops before the claim,
  * renewed on completion while the line stays high). Outputs are recomputed
- * from scratch after every change rather than tracked incrementally: a
- * source feeds every context that enables it, and a full pass over at most
- * 16 x 32 words is cheap next to the trap that brought us here.
+ * after every change rather than tracked source by source (a source feeds
+ * every context that enables it), but cheaply: only the words that hold
+ * sources are looked at, a pass stops at nothing pending, and a context's
+ * output stops at its first source above the threshold.
  *
  * No __builtin_ctz: on rv64imac without Zbb it becomes a libgcc call, and
  * tern does not link libgcc.
@@ -40,6 +41,12 @@ static uint32_t pending_word(const struct vplic_model *p, unsigned int w)
 	return p->level[w] & ~p->inflight[w];
 }
 
+/* The words that hold sources (QEMU virt's 96: three). */
+static unsigned int nr_words(const struct vplic_model *p)
+{
+	return (p->nr_sources + 31) / 32;
+}
+
 /* The source a claim by ctx would get: the highest priority above the
  * threshold, the lowest ID among equals (strictly greater while scanning
  * upwards keeps the first). 0 for none. */
@@ -47,7 +54,7 @@ static unsigned int best_source(const struct vplic_model *p, unsigned int ctx)
 {
 	unsigned int best = 0, max = p->threshold[ctx];
 
-	for (unsigned int w = 0; w < VPLIC_WORDS; w++) {
+	for (unsigned int w = 0; w < nr_words(p); w++) {
 		uint32_t cand = pending_word(p, w) & p->enable[ctx][w];
 
 		for (unsigned int b = 0; cand; b++, cand >>= 1) {
@@ -67,13 +74,31 @@ bool vplic_ctx_irq(const struct vplic_model *p, unsigned int ctx)
 	return ctx < p->nr_contexts && (p->irq_out & bit32(ctx));
 }
 
+/* Whether ctx's output is high: some source it enables is pending with a
+ * priority above its threshold (best_source without looking further). */
+static bool ctx_output(const struct vplic_model *p, unsigned int ctx)
+{
+	unsigned int max = p->threshold[ctx];
+
+	for (unsigned int w = 0; w < nr_words(p); w++) {
+		uint32_t cand = pending_word(p, w) & p->enable[ctx][w];
+
+		for (unsigned int b = 0; cand; b++, cand >>= 1)
+			if ((cand & 1) && p->priority[w * 32 + b] > max)
+				return true;
+	}
+	return false;
+}
+
 /* Bring the recorded outputs up to date; the ones that moved. */
 static uint32_t update_outputs(struct vplic_model *p)
 {
-	uint32_t out = 0, changed;
+	uint32_t out = 0, pending = 0, changed;
 
-	for (unsigned int c = 0; c < p->nr_contexts; c++)
-		if (best_source(p, c))
+	for (unsigned int w = 0; w < nr_words(p); w++)
+		pending |= pending_word(p, w);
+	for (unsigned int c = 0; pending && c < p->nr_contexts; c++)
+		if (ctx_output(p, c))
 			out |= bit32(c);
 	changed = out ^ p->irq_out;
 	p->irq_out = out;
