@@ -251,7 +251,8 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 	 * kick (an interrupt made live for this vCPU kicks it), an event due. */
 	if (next == VCPU_NEXT_RUN &&
 	    atomic_load_explicit(&v->vm->stop, memory_order_relaxed) == VM_RUNNING &&
-	    !atomic_load_explicit(&v->kick, memory_order_relaxed) && !ev_maybe_due(&v->events))
+	    !atomic_load_explicit(&v->kick, memory_order_relaxed) && !ev_maybe_due(&v->events) &&
+	    !v->arch.entry_work)
 		return FAST_REENTER;
 	v->arch.fast_next = next;
 	return FAST_HANDLED;

@@ -260,6 +260,7 @@ enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 {
 	unsigned int kind;
 
+	v->arch.entry_work = false;
 	arm64_sdei_deliver(v);
 	ptimer_entry(v);
 	vgic_flush(v);

@@ -45,8 +45,8 @@ void vgic_notify(struct vm *vm, uint32_t kick)
 
 	if (!kick)
 		return;
-	/* The vCPU whose exit this CPU is handling will flush before it
-	 * runs again: it needs no kick. */
+	/* The vCPU whose exit this CPU is handling needs no IPI, but its
+	 * next entry must flush: the fast path would go straight back in. */
 	self = arm64_loaded_vcpu();
 	while (kick) {
 		unsigned int i = (unsigned int)__builtin_ctz(kick);
@@ -58,6 +58,8 @@ void vgic_notify(struct vm *vm, uint32_t kick)
 		t = &vm->vcpus[i];
 		if (t != self)
 			vcpu_wake(t);
+		else
+			t->arch.entry_work = true;
 	}
 }
 

@@ -102,6 +102,7 @@ struct arch_vcpu {
 	bool reset_done;  /* the exit's results must not land in x0-x3: a reset or an SDEI completion */
 	bool regs_reset;  /* every register was reset during the current exit (fast path) */
 	unsigned int fast_next; /* enum vcpu_next of an exit the fast path handled */
+	bool entry_work;  /* its own exit changed its virtual interrupts: flush first */
 	uint64_t hcr;     /* HCR_EL2 while this vCPU runs */
 	uint64_t vmpidr;  /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
 	uint64_t irq_exits; /* physical interrupts taken while in the guest */

@@ -99,6 +99,8 @@ uintptr_t gic_my_redist(void);
 /* Enable the private interrupts in mask (bit n: INTID n) at priority 0x80
  * and this CPU's interface; false without a redistributor for it. */
 bool gic_cpu_enable(uint32_t private_mask);
+/* Make a PPI of the calling CPU pending through the GIC (ISPENDR0). */
+void gic_set_pending(uint32_t intid);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t intid);
 

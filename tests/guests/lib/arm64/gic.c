@@ -91,6 +91,14 @@ bool gic_cpu_enable(uint32_t private_mask)
 	return true;
 }
 
+void gic_set_pending(uint32_t intid)
+{
+	if (gic.v3)
+		mmio_write32(gic_my_redist() + 0x10000 + 0x200, 1u << intid); /* GICR_ISPENDR0 */
+	else
+		mmio_write32(gic.dist + 0x200, 1u << intid); /* GICD_ISPENDR0, banked */
+}
+
 uint32_t gic_ack(void)
 {
 	if (gic.v3)
