@@ -100,6 +100,17 @@ void vcpu_kick(struct vcpu *v)
 		arch_kick_cpu(v->home);
 }
 
+void vcpu_notify(struct vcpu *v)
+{
+	struct pcpu *on = v->running_on, *target = on ? on : v->home;
+
+	atomic_store(&v->wake, true);
+	atomic_store(&v->kick, true);
+	/* One IPI: where it runs, or its home CPU's scheduler. */
+	if (target && target != this_cpu())
+		arch_kick_cpu(target);
+}
+
 void vm_request_stop(struct vm *vm, enum vm_stop why)
 {
 	enum vm_stop expected = VM_RUNNING;

@@ -229,8 +229,7 @@ static void notify(struct vcpu *v)
 {
 	if (riscv_loaded_vcpu() == v)
 		return;
-	vcpu_wake(v);
-	vcpu_kick(v);
+	vcpu_notify(v);
 }
 
 void riscv_vcpu_raise(struct vcpu *v, uint64_t bits)

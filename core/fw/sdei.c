@@ -107,8 +107,7 @@ static int64_t event_signal(struct vcpu *v, uint64_t number, uint64_t mpidr)
 	if (r != EV_OK)
 		return SDEI_DENIED;
 	if (t != v) {
-		vcpu_wake(t);
-		vcpu_kick(t);
+		vcpu_notify(t);
 	}
 	return SDEI_SUCCESS;
 }

@@ -150,5 +150,8 @@ enum vcpu_next vcpu_run(struct vcpu *v, uint64_t slice_us);
  * make a running one leave the guest soon. Safe from any physical CPU. */
 void vcpu_wake(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
+/* Both at once, with at most one IPI: something for v to take now (an
+ * interrupt, an event) wherever it is, blocked or in the guest. */
+void vcpu_notify(struct vcpu *v);
 
 #endif

@@ -196,8 +196,7 @@ static long sse_inject(struct vcpu *v, int idx, uint64_t hart)
 	if (r != EV_OK)
 		return SBI_ERR_FAILED;
 	if (t != v) {
-		vcpu_wake(t);
-		vcpu_kick(t);
+		vcpu_notify(t);
 	}
 	return SBI_SUCCESS;
 }
