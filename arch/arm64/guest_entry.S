@@ -16,6 +16,29 @@
 #include <generated/asm-offsets.h>
 #include <arch/guest.h>
 
+/*
+ * The guest's general registers in groups, to and from its block at \r:
+ * x4-x17 (with x0-x3 and x18, what a C call may clobber; x2/x3 are the
+ * exit path's scratch, moved on their own), x19-x28 (what C keeps).
+ */
+	.macro	caller_regs_x4 op, r
+	\op	x4, x5, [\r, #GR_X0 + 4 * 8]
+	\op	x6, x7, [\r, #GR_X0 + 6 * 8]
+	\op	x8, x9, [\r, #GR_X0 + 8 * 8]
+	\op	x10, x11, [\r, #GR_X0 + 10 * 8]
+	\op	x12, x13, [\r, #GR_X0 + 12 * 8]
+	\op	x14, x15, [\r, #GR_X0 + 14 * 8]
+	\op	x16, x17, [\r, #GR_X0 + 16 * 8]
+	.endm
+
+	.macro	callee_regs op, r
+	\op	x19, x20, [\r, #GR_X0 + 19 * 8]
+	\op	x21, x22, [\r, #GR_X0 + 21 * 8]
+	\op	x23, x24, [\r, #GR_X0 + 23 * 8]
+	\op	x25, x26, [\r, #GR_X0 + 25 * 8]
+	\op	x27, x28, [\r, #GR_X0 + 27 * 8]
+	.endm
+
 	.text
 	.globl	arm64_guest_enter
 arm64_guest_enter:
@@ -37,20 +60,10 @@ arm64_guest_enter:
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
 	ldp	x2, x3, [x0, #GR_X0 + 2 * 8]
-	ldp	x4, x5, [x0, #GR_X0 + 4 * 8]
-	ldp	x6, x7, [x0, #GR_X0 + 6 * 8]
-	ldp	x8, x9, [x0, #GR_X0 + 8 * 8]
-	ldp	x10, x11, [x0, #GR_X0 + 10 * 8]
-	ldp	x12, x13, [x0, #GR_X0 + 12 * 8]
-	ldp	x14, x15, [x0, #GR_X0 + 14 * 8]
-	ldp	x16, x17, [x0, #GR_X0 + 16 * 8]
-	ldp	x18, x19, [x0, #GR_X0 + 18 * 8]
-	ldp	x20, x21, [x0, #GR_X0 + 20 * 8]
-	ldp	x22, x23, [x0, #GR_X0 + 22 * 8]
-	ldp	x24, x25, [x0, #GR_X0 + 24 * 8]
-	ldp	x26, x27, [x0, #GR_X0 + 26 * 8]
-	ldp	x28, x29, [x0, #GR_X0 + 28 * 8]
-	ldr	x30, [x0, #GR_X0 + 30 * 8]
+	caller_regs_x4 ldp, x0
+	ldr	x18, [x0, #GR_X0 + 18 * 8]
+	callee_regs ldp, x0
+	ldp	x29, x30, [x0, #GR_X0 + 29 * 8]
 	ldp	x0, x1, [x0, #GR_X0]
 	eret
 	/* No speculation past ERET into whatever follows. */
@@ -65,20 +78,10 @@ arm64_guest_enter:
 arm64_guest_exit:
 	stp	x2, x3, [x0, #GR_X0 + 2 * 8]
 guest_exit_from_x4:
-	stp	x4, x5, [x0, #GR_X0 + 4 * 8]
-	stp	x6, x7, [x0, #GR_X0 + 6 * 8]
-	stp	x8, x9, [x0, #GR_X0 + 8 * 8]
-	stp	x10, x11, [x0, #GR_X0 + 10 * 8]
-	stp	x12, x13, [x0, #GR_X0 + 12 * 8]
-	stp	x14, x15, [x0, #GR_X0 + 14 * 8]
-	stp	x16, x17, [x0, #GR_X0 + 16 * 8]
-	stp	x18, x19, [x0, #GR_X0 + 18 * 8]
-	stp	x20, x21, [x0, #GR_X0 + 20 * 8]
-	stp	x22, x23, [x0, #GR_X0 + 22 * 8]
-	stp	x24, x25, [x0, #GR_X0 + 24 * 8]
-	stp	x26, x27, [x0, #GR_X0 + 26 * 8]
-	stp	x28, x29, [x0, #GR_X0 + 28 * 8]
-	str	x30, [x0, #GR_X0 + 30 * 8]
+	caller_regs_x4 stp, x0
+	str	x18, [x0, #GR_X0 + 18 * 8]
+	callee_regs stp, x0
+	stp	x29, x30, [x0, #GR_X0 + 29 * 8]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #GR_X0]
 	mrs	x2, sp_el0
@@ -127,13 +130,7 @@ arm64_guest_exit_sync:
 	lsr	x3, x3, x2
 	mov	x1, #GUEST_EXIT_SYNC
 	tbz	x3, #0, guest_exit_from_x4
-	stp	x4, x5, [x0, #GR_X0 + 4 * 8]
-	stp	x6, x7, [x0, #GR_X0 + 6 * 8]
-	stp	x8, x9, [x0, #GR_X0 + 8 * 8]
-	stp	x10, x11, [x0, #GR_X0 + 10 * 8]
-	stp	x12, x13, [x0, #GR_X0 + 12 * 8]
-	stp	x14, x15, [x0, #GR_X0 + 14 * 8]
-	stp	x16, x17, [x0, #GR_X0 + 16 * 8]
+	caller_regs_x4 stp, x0
 	str	x18, [x0, #GR_X0 + 18 * 8]
 	stp	x29, x30, [x0, #GR_X0 + 29 * 8]
 	ldp	x2, x3, [sp], #16
@@ -160,13 +157,7 @@ arm64_guest_exit_sync:
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
 	ldp	x2, x3, [x1, #GR_X0 + 2 * 8]
-	ldp	x4, x5, [x1, #GR_X0 + 4 * 8]
-	ldp	x6, x7, [x1, #GR_X0 + 6 * 8]
-	ldp	x8, x9, [x1, #GR_X0 + 8 * 8]
-	ldp	x10, x11, [x1, #GR_X0 + 10 * 8]
-	ldp	x12, x13, [x1, #GR_X0 + 12 * 8]
-	ldp	x14, x15, [x1, #GR_X0 + 14 * 8]
-	ldp	x16, x17, [x1, #GR_X0 + 16 * 8]
+	caller_regs_x4 ldp, x1
 	ldr	x18, [x1, #GR_X0 + 18 * 8]
 	ldp	x29, x30, [x1, #GR_X0 + 29 * 8]
 	ldp	x0, x1, [x1, #GR_X0]
@@ -175,11 +166,7 @@ arm64_guest_exit_sync:
 	isb
 1:	cmp	x0, #FAST_REGS_DONE
 	b.eq	2f
-	stp	x19, x20, [x1, #GR_X0 + 19 * 8]
-	stp	x21, x22, [x1, #GR_X0 + 21 * 8]
-	stp	x23, x24, [x1, #GR_X0 + 23 * 8]
-	stp	x25, x26, [x1, #GR_X0 + 25 * 8]
-	stp	x27, x28, [x1, #GR_X0 + 27 * 8]
+	callee_regs stp, x1
 2:	cmp	x0, #FAST_DECLINE
 	mov	x0, #GUEST_EXIT_SYNC
 	mov	x1, #(GUEST_EXIT_SYNC + GUEST_EXIT_HANDLED)

@@ -22,6 +22,25 @@
 #define GX(n) (GR_X + 8 * (n))
 #define HC(n) (GR_HOST_CALLEE + 8 * (n))
 
+
+/*
+ * The guest's registers in two groups, to and from its block at a0 (never
+ * a0 itself, the base: x10 moves on its own): what the fast path moves
+ * (the caller-saved ones, and sp, gp, tp, s0, which tern's C needs for
+ * itself), and s1-s11, which C keeps.
+ */
+	.macro	fast_regs op
+	.irp	n, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	\op	x\n, GX(\n)(a0)
+	.endr
+	.endm
+
+	.macro	s_regs op
+	.irp	n, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	\op	x\n, GX(\n)(a0)
+	.endr
+	.endm
+
 	.section .text.riscv_guest_enter, "ax"
 	.globl	riscv_guest_enter
 riscv_guest_enter:
@@ -60,36 +79,8 @@ riscv_guest_enter:
 	ld	t0, GR_HSTATUS(a0)
 	csrw	hstatus, t0
 
-	ld	x1, GX(1)(a0)
-	ld	x2, GX(2)(a0)
-	ld	x3, GX(3)(a0)
-	ld	x4, GX(4)(a0)
-	ld	x5, GX(5)(a0)
-	ld	x6, GX(6)(a0)
-	ld	x7, GX(7)(a0)
-	ld	x8, GX(8)(a0)
-	ld	x9, GX(9)(a0)
-	ld	x11, GX(11)(a0)
-	ld	x12, GX(12)(a0)
-	ld	x13, GX(13)(a0)
-	ld	x14, GX(14)(a0)
-	ld	x15, GX(15)(a0)
-	ld	x16, GX(16)(a0)
-	ld	x17, GX(17)(a0)
-	ld	x18, GX(18)(a0)
-	ld	x19, GX(19)(a0)
-	ld	x20, GX(20)(a0)
-	ld	x21, GX(21)(a0)
-	ld	x22, GX(22)(a0)
-	ld	x23, GX(23)(a0)
-	ld	x24, GX(24)(a0)
-	ld	x25, GX(25)(a0)
-	ld	x26, GX(26)(a0)
-	ld	x27, GX(27)(a0)
-	ld	x28, GX(28)(a0)
-	ld	x29, GX(29)(a0)
-	ld	x30, GX(30)(a0)
-	ld	x31, GX(31)(a0)
+	fast_regs ld
+	s_regs ld
 	ld	x10, GX(10)(a0)			/* last: it is the base */
 	sret
 
@@ -100,25 +91,7 @@ riscv_guest_exit:
 	/* First what a C call may clobber, and the registers C needs for
 	 * itself (sp, gp, tp, the frame pointer s0): enough for the fast
 	 * path, which answers an SBI call without the rest. */
-	sd	x1, GX(1)(a0)
-	sd	x2, GX(2)(a0)
-	sd	x3, GX(3)(a0)
-	sd	x4, GX(4)(a0)
-	sd	x5, GX(5)(a0)
-	sd	x6, GX(6)(a0)
-	sd	x7, GX(7)(a0)
-	sd	x8, GX(8)(a0)
-	sd	x11, GX(11)(a0)
-	sd	x12, GX(12)(a0)
-	sd	x13, GX(13)(a0)
-	sd	x14, GX(14)(a0)
-	sd	x15, GX(15)(a0)
-	sd	x16, GX(16)(a0)
-	sd	x17, GX(17)(a0)
-	sd	x28, GX(28)(a0)
-	sd	x29, GX(29)(a0)
-	sd	x30, GX(30)(a0)
-	sd	x31, GX(31)(a0)
+	fast_regs sd
 	csrr	t0, sscratch
 	sd	t0, GX(10)(a0)
 	csrr	t0, sepc
@@ -164,25 +137,7 @@ riscv_guest_exit:
 	csrw	sstatus, t0
 	ld	t0, GR_HSTATUS(a0)
 	csrw	hstatus, t0
-	ld	x1, GX(1)(a0)
-	ld	x2, GX(2)(a0)
-	ld	x3, GX(3)(a0)
-	ld	x4, GX(4)(a0)
-	ld	x5, GX(5)(a0)
-	ld	x6, GX(6)(a0)
-	ld	x7, GX(7)(a0)
-	ld	x8, GX(8)(a0)
-	ld	x11, GX(11)(a0)
-	ld	x12, GX(12)(a0)
-	ld	x13, GX(13)(a0)
-	ld	x14, GX(14)(a0)
-	ld	x15, GX(15)(a0)
-	ld	x16, GX(16)(a0)
-	ld	x17, GX(17)(a0)
-	ld	x28, GX(28)(a0)
-	ld	x29, GX(29)(a0)
-	ld	x30, GX(30)(a0)
-	ld	x31, GX(31)(a0)
+	fast_regs ld
 	ld	x10, GX(10)(a0)			/* last: it is the base */
 	sret
 
@@ -200,17 +155,7 @@ riscv_guest_exit:
 	 * registers, unless the handler rewrote every register (a reset). */
 1:	li	t0, FAST_REGS_DONE
 	beq	a1, t0, 2f
-	sd	x9, GX(9)(a0)
-	sd	x18, GX(18)(a0)
-	sd	x19, GX(19)(a0)
-	sd	x20, GX(20)(a0)
-	sd	x21, GX(21)(a0)
-	sd	x22, GX(22)(a0)
-	sd	x23, GX(23)(a0)
-	sd	x24, GX(24)(a0)
-	sd	x25, GX(25)(a0)
-	sd	x26, GX(26)(a0)
-	sd	x27, GX(27)(a0)
+	s_regs sd
 2:	ld	t0, GR_HOST_SSTATUS(a0)
 	csrw	sstatus, t0
 	ld	t0, GR_HOST_HSTATUS(a0)
