@@ -367,6 +367,41 @@ int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size, unsigned 
 	return 0;
 }
 
+int pt_map_page(struct pgtable *pt, uint64_t va, paddr_t pa, unsigned int prot)
+{
+	const struct pt_geometry *g = pt->fmt->geo;
+	uint64_t page = 1ULL << g->page_shift;
+	pte_t *table = pt->root;
+
+	if (!table || !IS_ALIGNED(va, page) || va >= pt_input_size(g) || !IS_ALIGNED(pa, page) ||
+	    pa + page < pa || !prot_ok(prot))
+		return -E_INVAL;
+	for (unsigned int level = 0;; level++) {
+		pte_t *ptep = &table[pte_index(g, level, va)];
+		pte_t pte = pte_get(ptep);
+		paddr_t table_pa;
+
+		if (is_last(g, level)) {
+			if (pt->fmt->is_valid(pte))
+				return -E_EXIST;
+			pte_set(ptep, pt->fmt->leaf(pa, prot, true));
+			return 0;
+		}
+		if (pt->fmt->is_valid(pte)) {
+			if (!pt->fmt->is_table(pte, false))
+				return -E_EXIST; /* inside a block */
+			table = table_of(pt, pte);
+			continue;
+		}
+		/* A new table, zeroed: linked empty, a walker sees nothing
+		 * mapped until the leaf below is written. */
+		table = pt->mm->alloc_table(pt->mm->ctx, table_size(g, level + 1), &table_pa);
+		if (!table)
+			return -E_NOMEM;
+		pte_publish(ptep, pt->fmt->table(table_pa));
+	}
+}
+
 /* --- Unmapping and protecting -------------------------------------------- */
 
 /* What pt_unmap or pt_protect does to each leaf in its range. */

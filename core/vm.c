@@ -226,7 +226,7 @@ int vm_stage2_populate(struct vm *vm, paddr_t ipa)
 	if (!guest_ram_contains(vm, ipa, 1))
 		return -E_NOENT;
 	spin_lock(&vm->s2_lock);
-	err = pt_map(&vm->s2, page, vm->ram_pa + (page - vm->ram_ipa), PAGE_SIZE, PT_RWX);
+	err = pt_map_page(&vm->s2, page, vm->ram_pa + (page - vm->ram_ipa), PT_RWX);
 	if (!err)
 		vm->s2_populated++;
 	spin_unlock(&vm->s2_lock);

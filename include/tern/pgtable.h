@@ -82,6 +82,11 @@ void pt_destroy(struct pgtable *pt); /* frees every table, root included */
  * is already mapped (even identically); with -E_NOMEM, changing nothing.
  */
 int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size, unsigned int prot);
+/* The same for one page (the first touch of guest RAM: every stage-2
+ * fault), by one walk down instead of pt_map's plan and fill. The same
+ * answers, except that on -E_NOMEM tables it made on the way may stay
+ * linked, empty. */
+int pt_map_page(struct pgtable *pt, uint64_t va, paddr_t pa, unsigned int prot);
 
 /* Remove every mapping in the range; blocks that straddle its ends are split.
  * On -E_NOMEM nothing is unmapped (a block may have become equivalent smaller

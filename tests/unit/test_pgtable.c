@@ -874,6 +874,61 @@ TEST(pgtable_random_against_model)
 
 /* The tables set aside for a range (pt_tables_to_map) are exactly what
  * mapping it page by page takes, wherever the range sits. */
+/* pt_map_page gives what pt_map of one page gives: the same entries, the
+ * same tables, the same refusals. */
+TEST(pgtable_map_page_is_pt_map_of_a_page)
+{
+	static const struct pt_format *fmts[] = { &fmt_arm64, &fmt_sv39, &fmt_sv39x4 };
+
+	for (unsigned int k = 0; k < 3; k++) {
+		struct fixture a, b;
+		uint64_t seed = 12345 + k;
+
+		setup(&a, fmts[k]);
+		setup(&b, fmts[k]);
+		/* A 2 MiB block in both, to fault into. */
+		CHECK_EQ(pt_map(&a.pt, 0x40000000, 0x80000000, 2 << 20, PT_R), 0);
+		CHECK_EQ(pt_map(&b.pt, 0x40000000, 0x80000000, 2 << 20, PT_R), 0);
+		for (int i = 0; i < 300; i++) {
+			uint64_t va, pa;
+			unsigned int prot = (i % 3 == 0) ? PT_RWX : PT_R | PT_W;
+			int ra, rb;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			/* Pages in a few 1 GiB windows, some repeated, some in the block. */
+			va = ((seed >> 33) % 4) * 0x40000000 + ((seed >> 20) % 700) * 0x1000;
+			pa = 0x100000000ull + ((seed >> 12) % 5000) * 0x1000;
+			ra = pt_map(&a.pt, va, pa, 0x1000, prot);
+			rb = pt_map_page(&b.pt, va, pa, prot);
+			CHECK_EQ(ra, rb);
+		}
+		for (uint64_t w = 0; w < 4; w++) {
+			for (uint64_t va = w << 30; va < (w << 30) + (4 << 20); va += 0x1000) {
+				paddr_t pa_a = 0, pa_b = 0;
+				unsigned int pr_a = 0, pr_b = 0, lv_a = 0, lv_b = 0;
+				bool ma = pt_lookup(&a.pt, va, &pa_a, &pr_a, &lv_a);
+				bool mb = pt_lookup(&b.pt, va, &pa_b, &pr_b, &lv_b);
+
+				CHECK(ma == mb && pa_a == pa_b && pr_a == pr_b && lv_a == lv_b);
+			}
+		}
+		CHECK_EQ(a.mm.allocs, b.mm.allocs);
+		/* The refusals. */
+		CHECK_EQ(pt_map_page(&b.pt, 0x40001000, 0x1000, PT_R), -E_EXIST); /* in the block */
+		CHECK_EQ(pt_map_page(&b.pt, 0x123, 0x1000, PT_R), -E_INVAL);
+		CHECK_EQ(pt_map_page(&b.pt, 0x1000, 0x123, PT_R), -E_INVAL);
+		CHECK_EQ(pt_map_page(&b.pt, 0x1000, 0x1000, 0), -E_INVAL);
+		CHECK_EQ(pt_map_page(&b.pt, pt_input_size(fmts[k]->geo), 0x1000, PT_R), -E_INVAL);
+		/* Out of tables: a page in a 2 MiB region with no table yet. */
+		b.mm.fail_after = b.mm.allocs;
+		CHECK_EQ(pt_map_page(&b.pt, 0xe0000000, 0x1000, PT_R), -E_NOMEM);
+		CHECK(!pt_lookup(&b.pt, 0xe0000000, NULL, NULL, NULL));
+		b.mm.fail_after = -1;
+		teardown(&a);
+		teardown(&b);
+	}
+}
+
 TEST(pgtable_tables_to_map_is_what_mapping_takes)
 {
 	static const struct {
