@@ -176,7 +176,7 @@ static enum vcpu_next irq_soft(struct vcpu *v)
 
 static enum vcpu_next irq_timer(struct vcpu *v)
 {
-	riscv_timer_program(UINT64_MAX);
+	riscv_timer_expired();
 	if (arch_counter() >= riscv_slice_deadline()) {
 		riscv_slice_clear();
 		return VCPU_NEXT_PREEMPT;

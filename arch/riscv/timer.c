@@ -64,6 +64,20 @@ void riscv_timer_program(uint64_t deadline)
 		sbi_ecall(SBI_EXT_TIME, 0, deadline, 0, 0);
 }
 
+/*
+ * The timer interrupt was taken, or seen pending after idling: the compare
+ * value that raised it is spent. Write it again even when programmed[]
+ * already holds UINT64_MAX: the cache knows only what tern wrote, and a
+ * timer interrupt left pending behind it (QEMU can raise STIP for the old
+ * compare value just after tern wrote a new one) would otherwise never be
+ * cleared, and every guest entry would trap straight back out.
+ */
+void riscv_timer_expired(void)
+{
+	programmed_set[this_cpu()->id] = false;
+	riscv_timer_program(UINT64_MAX);
+}
+
 uint64_t riscv_slice_deadline(void)
 {
 	return slice_deadline[this_cpu()->id];
@@ -92,7 +106,7 @@ static void handle_pending(void)
 	if (sip & SIP_SSIP)
 		csr_clear(sip, SIP_SSIP);
 	if (sip & SIP_STIP)
-		riscv_timer_program(UINT64_MAX);
+		riscv_timer_expired();
 }
 
 void arch_idle(uint64_t deadline)

@@ -86,6 +86,7 @@ void riscv_vmid_flush_all(struct vm *vm);
 void riscv_timer_init(void);
 bool riscv_host_has_sstc(void);
 void riscv_timer_program(uint64_t deadline); /* UINT64_MAX: none */
+void riscv_timer_expired(void); /* the timer fired: clear it, whatever the cache says */
 uint64_t riscv_slice_deadline(void);
 void riscv_slice_clear(void);
 
