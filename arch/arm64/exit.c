@@ -247,12 +247,11 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 		v->arch.fast_next = next;
 		return FAST_REGS_DONE;
 	}
-	/* What the run loop would look at before the next entry: a stop, a
-	 * kick (an interrupt made live for this vCPU kicks it), an event due. */
-	if (next == VCPU_NEXT_RUN &&
-	    atomic_load_explicit(&v->vm->stop, memory_order_relaxed) == VM_RUNNING &&
-	    !atomic_load_explicit(&v->kick, memory_order_relaxed) && !ev_maybe_due(&v->events) &&
-	    !v->arch.entry_work)
+	/* What the run loop would look at before the next entry: a kick (a
+	 * stop kicks every vCPU of the VM, an interrupt made live for this
+	 * vCPU kicks it), an event due, its own interrupts changed. */
+	if (next == VCPU_NEXT_RUN && !atomic_load_explicit(&v->kick, memory_order_relaxed) &&
+	    !ev_maybe_due(&v->events) && !v->arch.entry_work)
 		return FAST_REENTER;
 	v->arch.fast_next = next;
 	return FAST_HANDLED;

@@ -57,22 +57,24 @@ void arch_idle(uint64_t deadline)
 	sched_yield();
 }
 
-noreturn void arch_system_off(void)
+/* The machine stops: count it, and end host_cpu_run on this thread. */
+static noreturn void machine_stop(atomic_uint *count, const char *what)
 {
-	atomic_fetch_add(&host_power_offs, 1);
+	atomic_fetch_add(count, 1);
 	if (cpu_exit)
 		longjmp(*cpu_exit, 1);
-	fprintf(stderr, "arch_system_off() outside host_cpu_run\n");
+	fprintf(stderr, "%s() outside host_cpu_run\n", what);
 	abort();
+}
+
+noreturn void arch_system_off(void)
+{
+	machine_stop(&host_power_offs, "arch_system_off");
 }
 
 noreturn void arch_system_reset(void)
 {
-	atomic_fetch_add(&host_machine_resets, 1);
-	if (cpu_exit)
-		longjmp(*cpu_exit, 1);
-	fprintf(stderr, "arch_system_reset() outside host_cpu_run\n");
-	abort();
+	machine_stop(&host_machine_resets, "arch_system_reset");
 }
 
 bool host_cpu_run(struct pcpu *cpu, unsigned int max_steps)

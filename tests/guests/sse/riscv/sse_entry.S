@@ -176,6 +176,14 @@ sse_redirect:
 	sd	t0, 8(t3)
 	ret
 
+/* s1-s11 to and from the helper's frame at 0(sp)..80(sp). */
+	.macro	sregs op
+	\op	s1, 0(sp)
+	.irp	n, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+	\op	s\n, (\n - 1) * 8(sp)
+	.endr
+	.endm
+
 /*
  * long sse_inject_keep(unsigned long event, unsigned long hart,
  *                      unsigned long out[11]):
@@ -188,17 +196,7 @@ sse_redirect:
 	.globl sse_inject_keep
 sse_inject_keep:
 	addi	sp, sp, -112
-	sd	s1, 0(sp)
-	sd	s2, 8(sp)
-	sd	s3, 16(sp)
-	sd	s4, 24(sp)
-	sd	s5, 32(sp)
-	sd	s6, 40(sp)
-	sd	s7, 48(sp)
-	sd	s8, 56(sp)
-	sd	s9, 64(sp)
-	sd	s10, 72(sp)
-	sd	s11, 80(sp)
+	sregs sd
 	sd	a2, 88(sp)
 	li	s1, 0x5101
 	li	s2, 0x5102
@@ -226,17 +224,7 @@ sse_inject_keep:
 	sd	s9, 64(t0)
 	sd	s10, 72(t0)
 	sd	s11, 80(t0)
-	ld	s1, 0(sp)
-	ld	s2, 8(sp)
-	ld	s3, 16(sp)
-	ld	s4, 24(sp)
-	ld	s5, 32(sp)
-	ld	s6, 40(sp)
-	ld	s7, 48(sp)
-	ld	s8, 56(sp)
-	ld	s9, 64(sp)
-	ld	s10, 72(sp)
-	ld	s11, 80(sp)
+	sregs ld
 	addi	sp, sp, 112
 	ret
 
@@ -250,17 +238,7 @@ sse_inject_keep:
 	.globl sse_inject_clobbered
 sse_inject_clobbered:
 	addi	sp, sp, -112
-	sd	s1, 0(sp)
-	sd	s2, 8(sp)
-	sd	s3, 16(sp)
-	sd	s4, 24(sp)
-	sd	s5, 32(sp)
-	sd	s6, 40(sp)
-	sd	s7, 48(sp)
-	sd	s8, 56(sp)
-	sd	s9, 64(sp)
-	sd	s10, 72(sp)
-	sd	s11, 80(sp)
+	sregs sd
 	li	s1, 0xbad01
 	li	s2, 0xbad02
 	li	s3, 0xbad03
@@ -285,16 +263,6 @@ sse_inject_clobbered:
 	ecall
 	li	t0, 2
 	csrc	sip, t0
-	ld	s1, 0(sp)
-	ld	s2, 8(sp)
-	ld	s3, 16(sp)
-	ld	s4, 24(sp)
-	ld	s5, 32(sp)
-	ld	s6, 40(sp)
-	ld	s7, 48(sp)
-	ld	s8, 56(sp)
-	ld	s9, 64(sp)
-	ld	s10, 72(sp)
-	ld	s11, 80(sp)
+	sregs ld
 	addi	sp, sp, 112
 	ret
