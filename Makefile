@@ -168,9 +168,12 @@ $(O)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -c $< -o $@
 
-$(O)/libfdt/%.o: $(LIBFDT_SRC)/%.c | $(LIBFDT_STAMP)
+# A static pattern rule, not $(O)/libfdt/%.o: $(LIBFDT_SRC)/%.c: on a machine
+# whose cache has no libfdt yet, make would find no source for that rule
+# before the stamp's recipe runs, and link objects it never built.
+$(addprefix $(O)/libfdt/,$(LIBFDT_OBJS)): $(O)/libfdt/%.o: | $(LIBFDT_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBFDT_CFLAGS) -c $< -o $@
+	$(CC) $(LIBFDT_CFLAGS) -c $(LIBFDT_SRC)/$*.c -o $@
 
 # Structure offsets for assembly, generated from C so they cannot drift.
 # Its dependency file makes it follow every header the C file includes.
