@@ -19,19 +19,17 @@ const char arch_hwid_name[] = "MPIDR";
  * so the boot CPU's pointer is kept here just long enough for core to
  * report arch_check_host()'s message.
  */
-static struct pcpu *el1_this_cpu = &pcpus[0];
+struct pcpu *arm64_el1_this_cpu = &pcpus[0];
 
 struct pcpu *arch_this_cpu(void)
 {
-	if (unlikely(!arm64_at_el2()))
-		return el1_this_cpu;
-	return (struct pcpu *)read_sysreg(tpidr_el2);
+	return arch_this_cpu_inline();
 }
 
 void arch_set_this_cpu(struct pcpu *cpu)
 {
 	if (unlikely(!arm64_at_el2())) {
-		el1_this_cpu = cpu;
+		arm64_el1_this_cpu = cpu;
 		return;
 	}
 	write_sysreg(tpidr_el2, cpu);

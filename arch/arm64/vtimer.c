@@ -166,11 +166,13 @@ void vtimer_sync(struct vcpu *v)
 void vtimer_guest_done(struct vcpu *v)
 {
 	vtimer_track_done(&v->arch.vtimer);
-	/* The guest's deactivation should have reached the physical
-	 * interrupt through the HW link; make sure, as a GIC that drops such
-	 * a request (QEMU's GICv2 for a group 0 interrupt) would otherwise
-	 * leave the timer silent for good. A no-op when it did. */
-	gic_ppi_set_active(GIC_PPI_VTIMER, false);
+	/* The guest's deactivation reached the physical interrupt through
+	 * the HW link: GICv3 guarantees it. QEMU's GICv2 drops the request
+	 * for a group 0 interrupt, which would leave the timer silent for
+	 * good, so on v2 tern deactivates it too (a no-op when it did). One
+	 * redistributor write saved per timer interrupt on v3. */
+	if (gic_version() == 2)
+		gic_ppi_set_active(GIC_PPI_VTIMER, false);
 }
 
 /* "arm,armv8-timer": secure physical, non-secure physical, virtual and

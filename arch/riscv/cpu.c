@@ -16,14 +16,9 @@
 const char arch_name[] = "riscv";
 const char arch_hwid_name[] = "hart";
 
-/* In HS-mode tp is tern's: it holds the struct pcpu of the hart (set by
- * head.S before any C runs). Guests get their own tp back on entry. */
 struct pcpu *arch_this_cpu(void)
 {
-	struct pcpu *cpu;
-
-	__asm__ volatile("mv %0, tp" : "=r"(cpu));
-	return cpu;
+	return arch_this_cpu_inline();
 }
 
 void arch_set_this_cpu(struct pcpu *cpu)

@@ -23,11 +23,17 @@ extern unsigned int nr_pcpus;           /* CPUs tern uses */
 extern uint8_t cpu_stacks[NR_CPUS][STACK_SIZE];
 
 /* The calling CPU (the arch keeps the pointer: TPIDR_EL2, tp). Inline, as
- * nearly every path asks. */
+ * nearly every path asks: the arch's own inline read where <arch/cpu.h>
+ * has one (arm64 and RISC-V builds), else its function (the host arch,
+ * and host builds of an arch's headers). */
 struct pcpu *arch_this_cpu(void);
 static inline struct pcpu *this_cpu(void)
 {
+#ifdef ARCH_THIS_CPU_INLINE
+	return arch_this_cpu_inline();
+#else
 	return arch_this_cpu();
+#endif
 }
 
 #endif

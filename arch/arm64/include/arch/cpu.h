@@ -1,6 +1,7 @@
 /*
- * arm64 part of struct pcpu. core/ includes this through <tern/cpu.h>, so it
- * holds data only: no inline assembly, nothing a host build could not parse.
+ * arm64 part of struct pcpu, and the calling CPU's pointer. core/ includes
+ * this through <tern/cpu.h>, and host builds (tests, fuzzers) parse it:
+ * the one inline assembly here is compiled only by an arm64 compiler.
  */
 #ifndef ARCH_ARM64_CPU_H
 #define ARCH_ARM64_CPU_H
@@ -17,5 +18,27 @@ struct arch_pcpu {
 	unsigned int trap_depth; /* nested unexpected traps: a fault inside the
 	                          * dump must not recurse forever */
 };
+
+#ifdef __aarch64__
+struct pcpu;
+/* Entered at EL1 (a misconfigured QEMU) TPIDR_EL2 would UNDEF: until
+ * core reports that, the boot CPU's pointer is here (cpu.c). */
+extern struct pcpu *arm64_el1_this_cpu;
+
+/* The calling CPU: TPIDR_EL2, which no guest can see or change. Inline,
+ * as nearly every path asks; <tern/cpu.h>'s this_cpu() is this. */
+#define ARCH_THIS_CPU_INLINE 1
+static inline struct pcpu *arch_this_cpu_inline(void)
+{
+	uint64_t el;
+	struct pcpu *cpu;
+
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+	if (__builtin_expect(el != (2u << 2), 0))
+		return arm64_el1_this_cpu;
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(cpu));
+	return cpu;
+}
+#endif
 
 #endif

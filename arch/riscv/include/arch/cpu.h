@@ -1,4 +1,6 @@
-/* The RISC-V part of struct pcpu (include/tern/cpu.h). */
+/* The RISC-V part of struct pcpu (include/tern/cpu.h), and the calling
+ * hart's pointer. Host builds (tests, fuzzers) parse this too: the one
+ * inline assembly here is compiled only by a RISC-V compiler. */
 #ifndef ARCH_RISCV_CPU_H
 #define ARCH_RISCV_CPU_H
 
@@ -30,5 +32,20 @@ struct arch_pcpu {
 	 * not recurse forever. */
 	unsigned int trap_depth;
 };
+
+#ifdef __riscv
+struct pcpu;
+/* In HS-mode tp is tern's: it holds the hart's struct pcpu (set by head.S
+ * before any C runs; guests get their own tp back on entry). Inline, as
+ * nearly every path asks; <tern/cpu.h>'s this_cpu() is this. */
+#define ARCH_THIS_CPU_INLINE 1
+static inline struct pcpu *arch_this_cpu_inline(void)
+{
+	struct pcpu *cpu;
+
+	__asm__ volatile("mv %0, tp" : "=r"(cpu));
+	return cpu;
+}
+#endif
 
 #endif
