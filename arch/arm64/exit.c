@@ -49,9 +49,7 @@ static enum vcpu_next firmware_call(struct vcpu *v, uint64_t esr, bool skip)
 	}
 	c.id = (uint32_t)r->x[0];
 	c.fn = 0;
-	/* Spelled out: tern is freestanding, so memcpy here is a call. */
-	c.arg[0] = r->x[1], c.arg[1] = r->x[2], c.arg[2] = r->x[3];
-	c.arg[3] = r->x[4], c.arg[4] = r->x[5], c.arg[5] = r->x[6];
+	c.arg = &r->x[1];
 	c.ret[0] = c.ret[1] = c.ret[2] = c.ret[3] = 0;
 	v->arch.reset_done = false;
 	fw_dispatch(v, FW_ABI_SMCCC, &c);

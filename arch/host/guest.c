@@ -315,7 +315,8 @@ void arch_vcpu_put(struct vcpu *v)
 /* A firmware call as arm64 makes it: function ID in x0, results in x0-x3. */
 static enum vcpu_next firmware_call(struct vcpu *v, const struct host_exit *e)
 {
-	struct fw_call c = { .id = e->id, .arg = { e->arg[0], e->arg[1], e->arg[2] } };
+	const uint64_t args[6] = { e->arg[0], e->arg[1], e->arg[2] };
+	struct fw_call c = { .id = e->id, .arg = args };
 	unsigned int resets = v->arch.resets;
 
 	fw_dispatch(v, FW_ABI_SMCCC, &c);

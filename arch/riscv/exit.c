@@ -46,12 +46,10 @@ static enum vcpu_next exit_ecall(struct vcpu *v)
 	struct riscv_guest_regs *r = &v->arch.regs;
 	struct fw_call c;
 
-	/* Spelled out: an initializer would zero the whole struct, and tern
-	 * is freestanding (memcpy is a call). */
+	/* Spelled out: an initializer would zero the whole struct. */
 	c.id = r->x[17];
 	c.fn = r->x[16];
-	c.arg[0] = r->x[10], c.arg[1] = r->x[11], c.arg[2] = r->x[12];
-	c.arg[3] = r->x[13], c.arg[4] = r->x[14], c.arg[5] = r->x[15];
+	c.arg = &r->x[10];
 	c.ret[0] = c.ret[1] = 0;
 	r->sepc += 4;
 	fw_dispatch(v, FW_ABI_SBI, &c);

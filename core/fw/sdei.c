@@ -135,11 +135,6 @@ static int64_t sdei_dispatch(struct vcpu *v, struct fw_call *call)
 	/* Function IDs of the range that SDEI 1.1 does not define. */
 	if (fn < FN_VERSION || fn > FN_SHARED_RESET)
 		return SDEI_NOT_SUPPORTED;
-	/* An SMC32 call passes 32-bit values: the upper halves are not the
-	 * caller's to give (SMCCC 1.1, section 3.1), as for PSCI. */
-	if (!((uint32_t)call->id & SMCCC_CONV_64))
-		for (int i = 0; i < 6; i++)
-			call->arg[i] = (uint32_t)call->arg[i];
 	a0 = call->arg[0];
 
 	switch (fn) {
@@ -215,7 +210,19 @@ static bool sdei_probe(struct vcpu *v, uint64_t id)
 
 static void sdei_call(struct vcpu *v, struct fw_call *c)
 {
+	const uint64_t *regs = c->arg;
+	uint64_t narrow[6];
+
+	/* An SMC32 call passes 32-bit values: the upper halves are not the
+	 * caller's to give (SMCCC 1.1, section 3.1), as for PSCI. The
+	 * guest's registers stay as they are. */
+	if (!((uint32_t)c->id & SMCCC_CONV_64)) {
+		for (int i = 0; i < 6; i++)
+			narrow[i] = (uint32_t)regs[i];
+		c->arg = narrow;
+	}
 	c->ret[0] = (uint64_t)sdei_dispatch(v, c);
+	c->arg = regs;
 }
 
 FW_SERVICE(sdei_service) = {

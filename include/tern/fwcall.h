@@ -18,10 +18,18 @@ struct vcpu;
 enum fw_abi { FW_ABI_SMCCC, FW_ABI_SBI };
 
 struct fw_call {
-	uint64_t id;     /* SMCCC: function ID (w0). SBI: extension ID (a7) */
-	uint64_t fn;     /* SBI: function ID (a6). SMCCC: 0 */
-	uint64_t arg[6]; /* SMCCC: x1-x6. SBI: a0-a5 */
-	uint64_t ret[4]; /* SMCCC: x0-x3. SBI: a0 (error), a1 (value); others untouched */
+	uint64_t id; /* SMCCC: function ID (w0). SBI: extension ID (a7) */
+	uint64_t fn; /* SBI: function ID (a6). SMCCC: 0 */
+	/* The six arguments where the guest left them, its saved registers
+	 * (SMCCC: x1-x6, SBI: a0-a5), read in place rather than copied: the
+	 * hot calls are a few dozen instructions, and a copy was a quarter of
+	 * them. A service reads what it needs before it changes the vCPU's
+	 * registers (a reset, an event completion). */
+	const uint64_t *arg;
+	/* The results, written back by the arch after the call (SMCCC: x0-x3,
+	 * SBI: a0 error, a1 value; others untouched): kept apart from arg,
+	 * as on RISC-V a0 is both the first argument and the error. */
+	uint64_t ret[4];
 	enum vcpu_next next;
 };
 

@@ -25,7 +25,7 @@ static void setup(unsigned int nr)
 static int64_t call(unsigned int vcpu, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
 		    enum vcpu_next *next)
 {
-	struct fw_call c = { .id = fid, .arg = { a1, a2, a3 } };
+	struct fw_call c = { .id = fid, .arg = (const uint64_t[6]){ a1, a2, a3 } };
 
 	fw_dispatch(&vm.vcpus[vcpu], FW_ABI_SMCCC, &c);
 	if (next)
@@ -148,7 +148,7 @@ TEST(fw_services_follow_the_vm_config)
 
 TEST(tern_vendor_calls)
 {
-	struct fw_call c = { .id = 0x8600ff01 };
+	struct fw_call c = { .id = 0x8600ff01, .arg = (const uint64_t[6]){ 0 } };
 
 	setup(1);
 	CHECK_EQ(call(0, 0x86000000, 0, 0, 0, NULL), 0);

@@ -29,7 +29,7 @@ static void setup(unsigned int nr)
 static int64_t sdei(unsigned int vcpu, uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3,
 		    uint64_t a4)
 {
-	struct fw_call c = { .id = 0xc4000000u | fn, .arg = { a1, a2, a3, a4 } };
+	struct fw_call c = { .id = 0xc4000000u | fn, .arg = (const uint64_t[6]){ a1, a2, a3, a4 } };
 
 	fw_dispatch(&vm.vcpus[vcpu], FW_ABI_SMCCC, &c);
 	return (int64_t)c.ret[0];
@@ -159,7 +159,7 @@ TEST(sdei_mask_signal_and_deliver)
 
 TEST(sdei_smc32_forms_see_32_bit_arguments)
 {
-	struct fw_call c = { .id = 0x84000028u, .arg = { 0xffffffff00000000ULL } };
+	struct fw_call c = { .id = 0x84000028u, .arg = (const uint64_t[6]){ 0xffffffff00000000ULL } };
 
 	setup(1);
 	CHECK_EQ(sdei(0, REGISTER, 0, ENTRY, 0, 0), 0);

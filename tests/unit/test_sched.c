@@ -318,7 +318,7 @@ static atomic_uint on_answers[8];
 /* vCPU 0's guest: CPU_ON vCPU 1 again and again, counting the answers. */
 static enum vcpu_next cpu_on_again(struct vcpu *v)
 {
-	struct fw_call c = { .id = PSCI_CPU_ON64, .arg = { 1, RAM_BASE + 0x2000, 5 } };
+	struct fw_call c = { .id = PSCI_CPU_ON64, .arg = (const uint64_t[6]){ 1, RAM_BASE + 0x2000, 5 } };
 
 	fw_dispatch(v, FW_ABI_SMCCC, &c);
 	atomic_fetch_add(&on_answers[-(int64_t)c.ret[0] & 7], 1);
@@ -370,7 +370,7 @@ static enum race_order race_order;
 
 static enum vcpu_next psci_call(struct vcpu *v, uint64_t id)
 {
-	struct fw_call c = { .id = id };
+	struct fw_call c = { .id = id, .arg = (const uint64_t[6]){ 0 } };
 
 	fw_dispatch(v, FW_ABI_SMCCC, &c);
 	return c.next;

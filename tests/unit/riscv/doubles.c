@@ -254,9 +254,8 @@ void vm_setup(unsigned int nr, bool v01)
 
 struct fw_call sbi_call(unsigned int hart, uint64_t eid, uint64_t fid, const uint64_t *args)
 {
-	struct fw_call c = { .id = eid, .fn = fid };
+	struct fw_call c = { .id = eid, .fn = fid, .arg = args };
 
-	memcpy(c.arg, args, sizeof(c.arg));
 	fw_dispatch(&vm.vcpus[hart], FW_ABI_SBI, &c);
 	return c;
 }
