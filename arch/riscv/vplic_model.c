@@ -4,11 +4,15 @@
  * Pending is never stored: it is derived as line & ~in-flight, which gives
  * the spec's gateway behaviour for level sources for free (one request in
  * flight per source, withdrawn when the line drops before the claim,
- * renewed on completion while the line stays high). Outputs are recomputed
- * after every change rather than tracked source by source (a source feeds
- * every context that enables it), but cheaply: only the words that hold
- * sources are looked at, a pass stops at nothing pending, and a context's
- * output stops at its first source above the threshold.
+ * renewed on completion while the line stays high).
+ *
+ * Each context keeps its best source (best[]: the one a claim would get,
+ * before the threshold), updated incrementally: a source that becomes a
+ * candidate (its line rises, it completes, it is enabled, its priority
+ * rises) is compared with the context's best alone; only when the best
+ * itself stops being one (claimed, line down, disabled, priority lowered)
+ * are that context's words scanned again. An output is then one compare:
+ * the best's priority against the threshold.
  *
  * No __builtin_ctz: on rv64imac without Zbb it becomes a libgcc call, and
  * tern does not link libgcc.
@@ -47,12 +51,33 @@ static unsigned int nr_words(const struct vplic_model *p)
 	return (p->nr_sources + 31) / 32;
 }
 
-/* The source a claim by ctx would get: the highest priority above the
- * threshold, the lowest ID among equals (strictly greater while scanning
- * upwards keeps the first). 0 for none. */
-static unsigned int best_source(const struct vplic_model *p, unsigned int ctx)
+static bool is_pending(const struct vplic_model *p, unsigned int src)
 {
-	unsigned int best = 0, max = p->threshold[ctx];
+	return pending_word(p, src / 32) & bit32(src);
+}
+
+/* Whether src may be ctx's best: pending, enabled for it, and of a
+ * priority that can ever interrupt (0 never does). */
+static bool candidate(const struct vplic_model *p, unsigned int ctx, unsigned int src)
+{
+	return is_pending(p, src) && (p->enable[ctx][src / 32] & bit32(src)) &&
+	       p->priority[src] > 0;
+}
+
+/* Whether candidate a beats b (0: none): the higher priority, the lower
+ * ID among equals. */
+static bool beats(const struct vplic_model *p, unsigned int a, unsigned int b)
+{
+	return b == 0 || p->priority[a] > p->priority[b] ||
+	       (p->priority[a] == p->priority[b] && a < b);
+}
+
+/* ctx's best from scratch: the highest priority above 0, the lowest ID
+ * among equals (strictly greater while scanning upwards keeps the first).
+ * 0 for none. Only when its best stopped being one. */
+static unsigned int scan_best(const struct vplic_model *p, unsigned int ctx)
+{
+	unsigned int best = 0, max = 0;
 
 	for (unsigned int w = 0; w < nr_words(p); w++) {
 		uint32_t cand = pending_word(p, w) & p->enable[ctx][w];
@@ -74,31 +99,39 @@ bool vplic_ctx_irq(const struct vplic_model *p, unsigned int ctx)
 	return ctx < p->nr_contexts && (p->irq_out & bit32(ctx));
 }
 
-/* Whether ctx's output is high: some source it enables is pending with a
- * priority above its threshold (best_source without looking further). */
-static bool ctx_output(const struct vplic_model *p, unsigned int ctx)
+/* What a claim by ctx gets: its best, if above its threshold; 0 for none. */
+static unsigned int claimable(const struct vplic_model *p, unsigned int ctx)
 {
-	unsigned int max = p->threshold[ctx];
+	unsigned int b = p->best[ctx];
 
-	for (unsigned int w = 0; w < nr_words(p); w++) {
-		uint32_t cand = pending_word(p, w) & p->enable[ctx][w];
-
-		for (unsigned int b = 0; cand; b++, cand >>= 1)
-			if ((cand & 1) && p->priority[w * 32 + b] > max)
-				return true;
-	}
-	return false;
+	return b && p->priority[b] > p->threshold[ctx] ? b : 0;
 }
 
-/* Bring the recorded outputs up to date; the ones that moved. */
+/* src may have become a candidate for ctx, or stopped being one (its line,
+ * its in-flight state, its priority or ctx's enable of it moved). */
+static void reconsider(struct vplic_model *p, unsigned int ctx, unsigned int src)
+{
+	if (p->best[ctx] == src)
+		p->best[ctx] = (uint16_t)scan_best(p, ctx);
+	else if (candidate(p, ctx, src) && beats(p, src, p->best[ctx]))
+		p->best[ctx] = (uint16_t)src;
+}
+
+/* The same for every context: a source feeds each that enables it. */
+static void source_moved(struct vplic_model *p, unsigned int src)
+{
+	for (unsigned int c = 0; c < p->nr_contexts; c++)
+		reconsider(p, c, src);
+}
+
+/* Bring the recorded outputs up to date from the bests; the ones that
+ * moved. */
 static uint32_t update_outputs(struct vplic_model *p)
 {
-	uint32_t out = 0, pending = 0, changed;
+	uint32_t out = 0, changed;
 
-	for (unsigned int w = 0; w < nr_words(p); w++)
-		pending |= pending_word(p, w);
-	for (unsigned int c = 0; pending && c < p->nr_contexts; c++)
-		if (ctx_output(p, c))
+	for (unsigned int c = 0; c < p->nr_contexts; c++)
+		if (claimable(p, c))
 			out |= bit32(c);
 	changed = out ^ p->irq_out;
 	p->irq_out = out;
@@ -111,6 +144,7 @@ uint32_t vplic_model_reset(struct vplic_model *p)
 	memset(p->enable, 0, sizeof(p->enable));
 	memset(p->priority, 0, sizeof(p->priority));
 	memset(p->threshold, 0, sizeof(p->threshold));
+	memset(p->best, 0, sizeof(p->best)); /* nothing is enabled */
 	return update_outputs(p);
 }
 
@@ -131,19 +165,24 @@ uint32_t vplic_set_level(struct vplic_model *p, unsigned int src, bool level)
 {
 	if (src == 0 || src >= p->nr_sources)
 		return 0;
+	if (level == !!(p->level[src / 32] & bit32(src)))
+		return 0;
 	if (level)
 		p->level[src / 32] |= bit32(src);
 	else
 		p->level[src / 32] &= ~bit32(src);
+	source_moved(p, src);
 	return update_outputs(p);
 }
 
 static uint32_t claim(struct vplic_model *p, unsigned int ctx)
 {
-	unsigned int src = best_source(p, ctx);
+	unsigned int src = claimable(p, ctx);
 
-	if (src)
+	if (src) {
 		p->inflight[src / 32] |= bit32(src);
+		source_moved(p, src);
+	}
 	return src;
 }
 
@@ -153,8 +192,27 @@ static void complete(struct vplic_model *p, unsigned int ctx, uint32_t id)
 {
 	if (id == 0 || id >= p->nr_sources)
 		return;
-	if (p->enable[ctx][id / 32] & p->inflight[id / 32] & bit32(id))
+	if (p->enable[ctx][id / 32] & p->inflight[id / 32] & bit32(id)) {
 		p->inflight[id / 32] &= ~bit32(id);
+		source_moved(p, id);
+	}
+}
+
+/* ctx's enable word w became val: sources it gained are offered to its
+ * best; losing the best looks again. */
+static void write_enable(struct vplic_model *p, unsigned int ctx, unsigned int w, uint32_t val)
+{
+	uint32_t gained = val & ~p->enable[ctx][w] & pending_word(p, w);
+	unsigned int b = p->best[ctx];
+
+	__atomic_store_n(&p->enable[ctx][w], val, __ATOMIC_RELAXED);
+	if (b && b / 32 == w && !(val & bit32(b))) {
+		p->best[ctx] = (uint16_t)scan_best(p, ctx);
+		return;
+	}
+	for (unsigned int i = 0; gained; i++, gained >>= 1)
+		if (gained & 1)
+			reconsider(p, ctx, w * 32 + i);
 }
 
 enum reg_kind { REG_BAD, REG_ZERO, REG_PRIORITY, REG_PENDING, REG_ENABLE, REG_THRESHOLD, REG_CLAIM };
@@ -276,9 +334,15 @@ int vplic_mmio_write(struct vplic_model *p, uint64_t off, unsigned int size, uin
 	/* Stored whole: vplic_mmio_read_stored reads them without the lock. */
 	case REG_PRIORITY:
 		__atomic_store_n(&p->priority[r.idx], (uint8_t)(val & VPLIC_PRIO_MASK), __ATOMIC_RELAXED);
+		/* A best is always pending: a source that is not is nobody's
+		 * best and becomes nobody's now (a guest setting up its
+		 * sources at boot writes them all). */
+		if (!is_pending(p, r.idx))
+			return 0;
+		source_moved(p, r.idx);
 		break;
 	case REG_ENABLE:
-		__atomic_store_n(&p->enable[r.ctx][r.idx], val & valid_mask(p, r.idx), __ATOMIC_RELAXED);
+		write_enable(p, r.ctx, r.idx, val & valid_mask(p, r.idx));
 		break;
 	case REG_THRESHOLD:
 		__atomic_store_n(&p->threshold[r.ctx], (uint8_t)(val & VPLIC_PRIO_MASK), __ATOMIC_RELAXED);

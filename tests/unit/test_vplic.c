@@ -444,3 +444,51 @@ TEST(vplic_read_stored_agrees_with_read)
 		CHECK(!vplic_mmio_read_stored(p, vplic_window_size(3), 4, &v)); /* past the end */
 	}
 }
+
+/* The best source is kept incrementally: every way the best can stop being
+ * one (priority lowered, disabled, line down, claimed) hands the claim to
+ * the next, and every way a source can overtake it (priority raised,
+ * enabled, line up, completed) takes it over. */
+TEST(vplic_best_follows_every_change)
+{
+	struct vplic_model *p = setup();
+
+	wr(p, PRIO(10), 3);
+	wr(p, PRIO(20), 2);
+	wr(p, PRIO(70), 1);
+	enable(p, 0, 10);
+	enable(p, 0, 20);
+	enable(p, 0, 70);
+	vplic_set_level(p, 10, true);
+	vplic_set_level(p, 20, true);
+	vplic_set_level(p, 70, true);
+	CHECK_EQ(p->best[0], 10);
+	wr(p, PRIO(10), 1); /* the best's priority lowered: 20 leads */
+	CHECK_EQ(p->best[0], 20);
+	wr(p, PRIO(70), 4); /* another's raised: it overtakes */
+	CHECK_EQ(p->best[0], 70);
+	wr(p, ENABLE(0, 2), 0); /* the best disabled (word 2 holds 70) */
+	CHECK_EQ(p->best[0], 20);
+	wr(p, ENABLE(0, 2), 1u << (70 - 64)); /* enabled again: back on top */
+	CHECK_EQ(p->best[0], 70);
+	vplic_set_level(p, 70, false); /* its line drops */
+	CHECK_EQ(p->best[0], 20);
+	vplic_set_level(p, 70, true);
+	CHECK_EQ(rd(p, CLAIM(0)), 70); /* claimed: no longer pending */
+	CHECK_EQ(p->best[0], 20);
+	wr(p, PRIO(10), 5);
+	CHECK_EQ(p->best[0], 10);
+	wr(p, CLAIM(0), 70); /* completed with its line high: pends again */
+	CHECK_EQ(p->best[0], 10);
+	wr(p, PRIO(70), 6);
+	CHECK_EQ(p->best[0], 70);
+	wr(p, PRIO(70), 0); /* priority 0 never interrupts */
+	CHECK_EQ(p->best[0], 10);
+	wr(p, THRESHOLD(0), 5); /* the threshold hides it but does not move it */
+	CHECK_EQ(p->best[0], 10);
+	CHECK(!vplic_ctx_irq(p, 0));
+	CHECK_EQ(rd(p, CLAIM(0)), 0);
+	wr(p, THRESHOLD(0), 4);
+	CHECK(vplic_ctx_irq(p, 0));
+	CHECK_EQ(rd(p, CLAIM(0)), 10);
+}

@@ -58,6 +58,11 @@ struct vplic_model {
 	uint8_t priority[VPLIC_MAX_SOURCES];
 	uint8_t threshold[VPLIC_MAX_CONTEXTS];
 	uint32_t irq_out; /* each context's output as last reported */
+	/* Each context's best source, kept up to date by every change: the
+	 * pending source it enables with the highest priority above 0 (the
+	 * lowest ID among equals), threshold aside; 0 for none. A claim gets
+	 * it when its priority is above the threshold. */
+	uint16_t best[VPLIC_MAX_CONTEXTS];
 };
 
 /* The guest window that holds every register of nr_contexts contexts: the
