@@ -199,31 +199,32 @@ static enum vcpu_next exit_irq(struct vcpu *v)
 	return VCPU_NEXT_RUN;
 }
 
+/* x19-x28: in the guest's registers on the fast path, not in regs. */
+static bool callee_saved_reg(unsigned int rt)
+{
+	return rt - 19u <= 28u - 19u;
+}
+
 /*
- * The fast path's exits: firmware calls and stage-2 aborts (MMIO, a first
- * touch), when the vCPU has nothing in flight that an exit must fold back
- * (list registers in use, a virtual timer interrupt standing, a virtual
- * SError) and the access names no register the fast path left unsaved.
+ * The fast path's exits: firmware calls, stage-2 aborts (MMIO, a first
+ * touch) and trapped system registers, unless a virtual SError is pending
+ * (the full exit reads back whether the guest took it) or the access
+ * names a register the fast path left unsaved.
  */
 static bool fast_exit_ok(const struct vcpu *v, uint64_t esr)
 {
 	const struct arch_vcpu *a = &v->arch;
 
-	switch (ESR_EC(esr)) {
-	case ESR_EC_HVC64:
-	case ESR_EC_SMC64:
-	case ESR_EC_IABT_LOW:
-		break;
-	case ESR_EC_DABT_LOW:
-		/* x19-x28 are in the guest's registers, not in regs. */
-		if ((ESR_ISS(esr) & DABT_ISV) &&
-		    ((ESR_ISS(esr) >> DABT_SRT_SHIFT) & 0x1f) - 19u <= 28u - 19u)
+	/* Only the classes of FAST_EC_MASK get here (guest_entry.S checks):
+	 * HVC, SMC and IABT name no register. */
+	if (ESR_EC(esr) == ESR_EC_DABT_LOW) {
+		if ((ESR_ISS(esr) & DABT_ISV) && callee_saved_reg((ESR_ISS(esr) >> DABT_SRT_SHIFT) & 0x1f))
 			return false;
-		break;
-	default:
-		return false;
+	} else if (ESR_EC(esr) == ESR_EC_SYS64) {
+		if (callee_saved_reg((ESR_ISS(esr) >> 5) & 0x1f))
+			return false;
 	}
-	return a->vgic.lr_used == 0 && !a->vtimer.level && !(a->hcr & HCR_VSE);
+	return !(a->hcr & HCR_VSE);
 }
 
 unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
@@ -234,6 +235,14 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 
 	if (!fast_exit_ok(v, esr))
 		return FAST_DECLINE;
+	/* What the guest did with the interrupts it was given (list
+	 * registers in use, a timer interrupt standing) is folded back
+	 * first, as the full exit does, so handlers see the model as it is;
+	 * the list registers are then rebuilt before the guest runs again. */
+	if (v->arch.vgic.lr_used || v->arch.vtimer.level) {
+		vgic_fold(v);
+		v->arch.entry_work = true;
+	}
 	v->exits[ESR_EC(esr)]++;
 	v->arch.reset_done = false;
 	v->arch.regs_reset = false;
@@ -247,10 +256,15 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 	}
 	/* What the run loop would look at before the next entry: a kick (a
 	 * stop kicks every vCPU of the VM, an interrupt made live for this
-	 * vCPU kicks it), an event due, its own interrupts changed. */
+	 * vCPU kicks it), an event due. The list registers are rebuilt here,
+	 * as the entry would, when they were folded back or the vCPU's own
+	 * interrupts changed (a write of its own). */
 	if (next == VCPU_NEXT_RUN && !atomic_load_explicit(&v->kick, memory_order_relaxed) &&
-	    !ev_maybe_due(&v->events) && !v->arch.entry_work)
+	    !ev_maybe_due(&v->events)) {
+		if (v->arch.entry_work)
+			arm64_entry_flush(v);
 		return FAST_REENTER;
+	}
 	v->arch.fast_next = next;
 	return FAST_HANDLED;
 }

@@ -256,14 +256,19 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 /* One guest entry: a due SDEI event first, the emulated timer and the
  * vGIC's list registers, then the guest until it exits, and the exit. */
+void arm64_entry_flush(struct vcpu *v)
+{
+	v->arch.entry_work = false;
+	ptimer_entry(v);
+	vgic_flush(v);
+}
+
 enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 {
 	unsigned int kind;
 
-	v->arch.entry_work = false;
 	arm64_sdei_deliver(v);
-	ptimer_entry(v);
-	vgic_flush(v);
+	arm64_entry_flush(v);
 	kind = arm64_guest_enter(&v->arch.regs);
 	vgic_sync(v);
 	if (kind & GUEST_EXIT_HANDLED)

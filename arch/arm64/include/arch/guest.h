@@ -30,8 +30,10 @@
 #define GUEST_EXIT_HANDLED 8 /* the fast path handled it: v->arch.fast_next says what next */
 
 /* The exception classes the fast path takes, as a mask of bit EC: HVC64
- * (0x16), SMC64 (0x17), IABT_LOW (0x20), DABT_LOW (0x24). */
-#define FAST_EC_MASK ((1 << 0x16) | (1 << 0x17) | (1 << 0x20) | (1 << 0x24))
+ * (0x16), SMC64 (0x17), SYS64 (0x18: trapped system registers), IABT_LOW
+ * (0x20), DABT_LOW (0x24). */
+#define FAST_EC_MASK \
+	((1 << 0x16) | (1 << 0x17) | (1 << 0x18) | (1 << 0x20) | (1 << 0x24))
 
 /* What arm64_fast_exit tells the fast path of a synchronous exit. */
 #define FAST_DECLINE 0   /* not one for the fast path: the full exit handles it */
@@ -56,6 +58,10 @@ enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind);
  * exit with x0-x18, x29, x30 and the syndrome in regs, x19-x28 still in
  * the guest's registers. Returns FAST_*. */
 unsigned long arm64_fast_exit(struct arm64_guest_regs *regs);
+/* vcpu.c: what every entry does after delivering a due SDEI event: the
+ * EL1 physical timer's level, then the list registers. The fast path runs
+ * it when an exit changed the vCPU's own interrupts (entry_work). */
+void arm64_entry_flush(struct vcpu *v);
 /* sysreg_trap.c: a trapped MSR/MRS/SYS (EC 0x18). */
 enum vcpu_next arm64_handle_sysreg(struct vcpu *v, uint64_t esr);
 /* sysreg_trap.c: fill vm->arch.id_regs from the host's (needs ipa_bits). */
