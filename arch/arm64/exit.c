@@ -227,6 +227,57 @@ static bool fast_exit_ok(const struct vcpu *v, uint64_t esr)
 	return !(a->hcr & HCR_VSE);
 }
 
+/* What the guest did with the interrupts it was given (list registers in
+ * use, a timer interrupt standing) is folded back first, as the full exit
+ * does, so handlers see the model as it is; the list registers are then
+ * rebuilt (fast_done). */
+static inline __attribute__((always_inline)) void fast_fold(struct vcpu *v)
+{
+	if (v->arch.vgic.lr_used || v->arch.vtimer.level) {
+		vgic_sync(v);
+		v->arch.entry_work = true;
+	}
+}
+
+/* After an exit handled on the fast path: back into the guest at once, or
+ * on to the run loop with next. The list registers are rebuilt here, as
+ * the entry would, when they were folded back or the vCPU's own interrupts
+ * changed (a write of its own, a device line): even on the way to the run
+ * loop, whose sync after arm64_guest_enter then reads back just what was
+ * put in (the guest has not run), not a second time what was folded. Then
+ * what the run loop would look at before the next entry: a kick (a stop
+ * kicks every vCPU of the VM, an interrupt made live for this vCPU kicks
+ * it), an event due. */
+static inline __attribute__((always_inline)) unsigned long
+fast_done(struct vcpu *v, enum vcpu_next next, unsigned long kind)
+{
+	if (v->arch.entry_work)
+		arm64_entry_flush(v);
+	if (next == VCPU_NEXT_RUN && !atomic_load_explicit(&v->kick, memory_order_relaxed) &&
+	    !ev_maybe_due(&v->events))
+		return FAST_REENTER;
+	v->arch.fast_next = next;
+	return kind | GUEST_EXIT_HANDLED;
+}
+
+/* An interrupt for tern while the guest ran: a timer, an IPI, a device. */
+unsigned long arm64_fast_irq(struct arm64_guest_regs *regs)
+{
+	struct vcpu *v = container_of(regs, struct vcpu, arch.regs);
+
+	enum vcpu_next next;
+
+	if (v->arch.hcr & HCR_VSE)
+		return GUEST_EXIT_IRQ; /* the full exit reads back whether it was taken */
+	fast_fold(v);
+	next = exit_irq(v);
+	/* Everything an entry looks at, as the run loop's would: the
+	 * interrupt may have been tern's timer for the EL1 physical timer's
+	 * compare value (ptimer_entry raises its PPI), or a device's. */
+	v->arch.entry_work = true;
+	return fast_done(v, next, GUEST_EXIT_IRQ);
+}
+
 unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 {
 	struct vcpu *v = container_of(regs, struct vcpu, arch.regs);
@@ -234,15 +285,8 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 	enum vcpu_next next;
 
 	if (!fast_exit_ok(v, esr))
-		return FAST_DECLINE;
-	/* What the guest did with the interrupts it was given (list
-	 * registers in use, a timer interrupt standing) is folded back
-	 * first, as the full exit does, so handlers see the model as it is;
-	 * the list registers are then rebuilt before the guest runs again. */
-	if (v->arch.vgic.lr_used || v->arch.vtimer.level) {
-		vgic_fold(v);
-		v->arch.entry_work = true;
-	}
+		return GUEST_EXIT_SYNC;
+	fast_fold(v);
 	v->exits[ESR_EC(esr)]++;
 	v->arch.reset_done = false;
 	v->arch.regs_reset = false;
@@ -252,21 +296,9 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 	 * kept x18-x30, live.) */
 	if (v->arch.regs_reset) {
 		v->arch.fast_next = next;
-		return FAST_REGS_DONE;
+		return GUEST_EXIT_SYNC | GUEST_EXIT_HANDLED | FAST_REGS_DONE;
 	}
-	/* What the run loop would look at before the next entry: a kick (a
-	 * stop kicks every vCPU of the VM, an interrupt made live for this
-	 * vCPU kicks it), an event due. The list registers are rebuilt here,
-	 * as the entry would, when they were folded back or the vCPU's own
-	 * interrupts changed (a write of its own). */
-	if (next == VCPU_NEXT_RUN && !atomic_load_explicit(&v->kick, memory_order_relaxed) &&
-	    !ev_maybe_due(&v->events)) {
-		if (v->arch.entry_work)
-			arm64_entry_flush(v);
-		return FAST_REENTER;
-	}
-	v->arch.fast_next = next;
-	return FAST_HANDLED;
+	return fast_done(v, next, GUEST_EXIT_SYNC);
 }
 
 enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind)

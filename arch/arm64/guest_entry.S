@@ -108,28 +108,20 @@ guest_exit_return:
 	ret
 
 /*
- * The fast path of a synchronous exit from AArch64, entered from the
- * vector with the guest's x0 and x1 pushed and x0 = regs. It saves only
- * what a C call may clobber (x0-x18, x30, and x29, which the handler's
- * frame record uses) with the exit's syndrome, and lets arm64_fast_exit
- * (exit.c) answer: a hypercall, an MMIO access or a first touch usually
- * goes straight back into the guest from here, without tern's own
- * registers or the run loop. The guest's x19-x28 stay in the registers
- * meanwhile (the C code preserves them); an exit that goes on to the full
- * path saves them then, unless the handler rewrote every register.
+ * The fast path of a synchronous exit or an IRQ from AArch64, entered
+ * from the vector with the guest's x0 and x1 pushed and x0 = regs. It
+ * saves only what a C call may clobber (x0-x18, x30, and x29, which the
+ * handler's frame record uses) with the exit's syndrome, and lets
+ * arm64_fast_exit (exit.c) answer: a hypercall, an MMIO access, a first
+ * touch, a trapped system register or an interrupt for tern usually goes
+ * straight back into the guest from here, without tern's own registers or
+ * the run loop. The guest's x19-x28 stay in the registers meanwhile (the
+ * C code preserves them); an exit that goes on to the full path saves
+ * them then, unless the handler rewrote every register.
  */
-	.globl	arm64_guest_exit_sync
-arm64_guest_exit_sync:
-	stp	x2, x3, [x0, #GR_X0 + 2 * 8]
-	/* Only the exception classes arm64_fast_exit can take come this way
-	 * (HVC64, SMC64, IABT_LOW, DABT_LOW); the others go the full way at
-	 * once. */
-	mrs	x2, esr_el2
-	lsr	x2, x2, #26
-	ldr	x3, =FAST_EC_MASK
-	lsr	x3, x3, x2
-	mov	x1, #GUEST_EXIT_SYNC
-	tbz	x3, #0, guest_exit_from_x4
+/* x0-x18, x29, x30 (x0 and x1 from the vector's push), SP_EL0, PC,
+ * PSTATE and the syndrome into regs at x0, for a C call. */
+	.macro	fast_save
 	caller_regs_x4 stp, x0
 	str	x18, [x0, #GR_X0 + 18 * 8]
 	stp	x29, x30, [x0, #GR_X0 + 29 * 8]
@@ -147,10 +139,25 @@ arm64_guest_exit_sync:
 	str	x2, [x0, #GR_HPFAR]
 	/* A backtrace from the handler goes on into the run loop. */
 	add	x29, sp, #GE_FP
+	.endm
+
+	.globl	arm64_guest_exit_sync
+arm64_guest_exit_sync:
+	stp	x2, x3, [x0, #GR_X0 + 2 * 8]
+	/* Only the exception classes arm64_fast_exit can take come this way
+	 * (FAST_EC_MASK); the others go the full way at once. */
+	mrs	x2, esr_el2
+	lsr	x2, x2, #26
+	ldr	x3, =FAST_EC_MASK
+	lsr	x3, x3, x2
+	mov	x1, #GUEST_EXIT_SYNC
+	tbz	x3, #0, guest_exit_from_x4
+	fast_save
 	bl	arm64_fast_exit
+	/* What the C half answered (FAST_REENTER or a kind) in x0. */
+guest_exit_fast_return:
 	ldr	x1, [sp, #GE_REGS]
-	cmp	x0, #FAST_REENTER
-	b.ne	1f
+	tbz	x0, #FAST_REENTER_BIT, 1f
 	ldr	x2, [x1, #GR_SP_EL0]
 	msr	sp_el0, x2
 	ldp	x2, x3, [x1, #GR_PC]
@@ -164,14 +171,18 @@ arm64_guest_exit_sync:
 	eret
 	dsb	nsh
 	isb
-1:	cmp	x0, #FAST_REGS_DONE
-	b.eq	2f
+1:	tbnz	x0, #FAST_REGS_DONE_BIT, 2f
 	callee_regs stp, x1
-2:	cmp	x0, #FAST_DECLINE
-	mov	x0, #GUEST_EXIT_SYNC
-	mov	x1, #(GUEST_EXIT_SYNC + GUEST_EXIT_HANDLED)
-	csel	x0, x0, x1, eq
+2:	and	x0, x0, #(FAST_REGS_DONE - 1)	/* the kind, HANDLED included */
 	b	guest_exit_return
+
+	/* An IRQ from AArch64: arm64_fast_irq answers it the same way. */
+	.globl	arm64_guest_exit_irq
+arm64_guest_exit_irq:
+	stp	x2, x3, [x0, #GR_X0 + 2 * 8]
+	fast_save
+	bl	arm64_fast_irq
+	b	guest_exit_fast_return
 	.ltorg
 
 /*

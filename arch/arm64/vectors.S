@@ -70,12 +70,13 @@
 	b	arm64_guest_exit
 	.endm
 
-	/* A synchronous exit from AArch64: the fast path tries it first. */
-	.macro vector_entry_guest_sync
+	/* A synchronous exit or an IRQ from AArch64: the fast path tries it
+	 * first. */
+	.macro vector_entry_guest_fast target
 	.balign 0x80
 	stp	x0, x1, [sp, #-16]!
 	ldr	x0, [sp, #16 + GE_REGS]
-	b	arm64_guest_exit_sync
+	b	\target
 	.endm
 
 	.section .text.vectors, "ax"
@@ -90,8 +91,8 @@ arm64_el2_vectors:
 	vector_entry_el2h 5
 	vector_entry_el2h 6
 	vector_entry_el2h 7
-	vector_entry_guest_sync			/* lower EL, AArch64 */
-	vector_entry_guest GUEST_EXIT_IRQ
+	vector_entry_guest_fast arm64_guest_exit_sync	/* lower EL, AArch64 */
+	vector_entry_guest_fast arm64_guest_exit_irq
 	vector_entry_guest GUEST_EXIT_FIQ
 	vector_entry_guest GUEST_EXIT_SERROR
 	vector_entry_guest (GUEST_EXIT_AARCH32 + GUEST_EXIT_SYNC)	/* lower EL, AArch32 */

@@ -256,17 +256,6 @@ void vgic_sync(struct vcpu *v)
 	vtimer_sync(v);
 }
 
-void vgic_fold(struct vcpu *v)
-{
-	const struct vgic_hw_ops *ops = hw();
-	struct vgic_cpu *c = &v->arch.vgic;
-
-	vgic_sync(v);
-	for (unsigned int i = 0; i < c->lr_used; i++)
-		ops->clear_lr(i);
-	c->lr_used = 0;
-}
-
 void vgic_load(struct vcpu *v)
 {
 	hw()->restore(&v->arch.vgic);

@@ -35,11 +35,16 @@
 #define FAST_EC_MASK \
 	((1 << 0x16) | (1 << 0x17) | (1 << 0x18) | (1 << 0x20) | (1 << 0x24))
 
-/* What arm64_fast_exit tells the fast path of a synchronous exit. */
-#define FAST_DECLINE 0   /* not one for the fast path: the full exit handles it */
-#define FAST_REENTER 1   /* handled, nothing else to do: straight back into the guest */
-#define FAST_HANDLED 2   /* handled, but the run loop has work (fast_next, entry work) */
-#define FAST_REGS_DONE 3 /* handled, and the handler rewrote every register (a reset) */
+/* What arm64_fast_exit answers the fast path: FAST_REENTER (handled,
+ * nothing else to do: straight back into the guest), or the kind for
+ * arm64_guest_enter to return, GUEST_EXIT_HANDLED set if the exit was
+ * handled (the run loop has work: fast_next, entry work) and
+ * FAST_REGS_DONE too if the handler rewrote every register (a reset), so
+ * that the live x19-x28 are not saved over them. */
+#define FAST_REGS_DONE_BIT 4
+#define FAST_REGS_DONE (1 << FAST_REGS_DONE_BIT)
+#define FAST_REENTER_BIT 5
+#define FAST_REENTER (1 << FAST_REENTER_BIT)
 
 #ifndef __ASSEMBLY__
 #include <tern/types.h>
@@ -55,9 +60,11 @@ void arm64_fpsimd_load(const struct arm64_fpsimd_state *s);
 /* exit.c: handle one exit of a loaded vCPU. */
 enum vcpu_next arm64_handle_exit(struct vcpu *v, unsigned int kind);
 /* exit.c: the C half of the fast path (guest_entry.S): a synchronous
- * exit with x0-x18, x29, x30 and the syndrome in regs, x19-x28 still in
- * the guest's registers. Returns FAST_*. */
+ * exit, or an IRQ, with x0-x18, x29, x30 and the syndrome in regs,
+ * x19-x28 still in the guest's registers. Return FAST_REENTER or a kind
+ * (see FAST_REGS_DONE). */
 unsigned long arm64_fast_exit(struct arm64_guest_regs *regs);
+unsigned long arm64_fast_irq(struct arm64_guest_regs *regs);
 /* vcpu.c: what every entry does after delivering a due SDEI event: the
  * EL1 physical timer's level, then the list registers. The fast path runs
  * it when an exit changed the vCPU's own interrupts (entry_work). */

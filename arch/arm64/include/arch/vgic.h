@@ -60,10 +60,6 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t phys_intid);
  * maintenance as needed), sync reads their state back after the exit. */
 void vgic_flush(struct vcpu *v);
 void vgic_sync(struct vcpu *v);
-/* sync, then empty the list registers (the fast exit path: the exit may
- * still go on to the run loop, whose own sync then finds nothing to fold
- * back twice, and a flush rebuilds them before the next entry). */
-void vgic_fold(struct vcpu *v);
 /* When a vCPU is switched in or out of a physical CPU: ICH_* / GICH state. */
 void vgic_load(struct vcpu *v);
 void vgic_put(struct vcpu *v);
