@@ -84,13 +84,18 @@ static void vcpu_load(struct vcpu *v)
 		hfence_gvma_vmid(vm->arch.vmid);
 		h->vmid_flushed |= 1u << vm->id;
 	}
+	/* Delegation first: vsie's bits of an interrupt hideleg does not
+	 * delegate are read-only zero, so restoring vsie with hideleg still 0
+	 * (arch_vcpu_put clears it) would keep whatever the last vCPU here
+	 * enabled (the selftest guest's "sie: each hart keeps its own
+	 * enables", two vCPUs on one hart). */
+	csr_write(hedeleg, HEDELEG_GUEST);
+	csr_write(hideleg, HIDELEG_GUEST);
 	RISCV_GUEST_CSRS(CSR_RESTORE)
 	if (vm->arch.sstc)
 		csr_write(0x24d, a->vstimecmp);
 	csr_write(0x60a, vm->arch.sstc ? HENVCFG_STCE : 0);
 	csr_write(htimedelta, 0);
-	csr_write(hedeleg, HEDELEG_GUEST);
-	csr_write(hideleg, HIDELEG_GUEST);
 	/* VS-stage entries are tagged by VMID and ASID only: another vCPU of
 	 * the same VM that ran here may have left translations this one must
 	 * not see (its ASIDs mean other address spaces). */

@@ -105,8 +105,10 @@ static long hart_status(unsigned long hart)
 	return r.error ? r.error : r.value;
 }
 
+static void check_sie_per_hart(int target);
+
 /* Starts the hart, sees it run and stop itself; twice, so that a stopped
- * hart is shown to start again. */
+ * hart is shown to start again; then the harts' own interrupt enables. */
 static void check_secondary(void)
 {
 	int target = -1;
@@ -140,6 +142,78 @@ static void check_secondary(void)
 		report(wait_until(hart_status(hart) == SBI_HSM_STATE_STOPPED, 2000),
 		       "round %u: hart_get_status(%lu) reaches STOPPED after hart_stop", round, hart);
 	}
+	check_sie_per_hart(target);
+}
+
+/*
+ * Each hart's interrupt enables (sie) are its own: the boot hart and the
+ * second one set different bits and check them while taking turns. Under
+ * tern with two vCPUs on one hart, every turn is a vCPU switch: vsie must
+ * come back as that vCPU left it, not as the other one did. (Bits of
+ * interrupts nothing raises here, with sstatus.SIE clear.)
+ */
+#define SIE_SSIE (1ul << 1)
+#define SIE_SEIE (1ul << 9)
+#define SIE_TURNS 10
+
+static unsigned int sie_turn;          /* odd: the second hart's turn */
+static unsigned int sie_ok_secondary;
+static unsigned long sie_bad_value;
+
+static unsigned long sie_get(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("csrr %0, sie" : "=r"(v));
+	return v;
+}
+
+static void sie_set(unsigned long v)
+{
+	__asm__ volatile("csrw sie, %0" : : "r"(v) : "memory");
+}
+
+static void sie_secondary(void *arg)
+{
+	(void)arg;
+	sie_set(SIE_SSIE);
+	for (unsigned int t = 1; t < 2 * SIE_TURNS; t += 2) {
+		if (!wait_until(__atomic_load_n(&sie_turn, __ATOMIC_ACQUIRE) == t, 2000))
+			break;
+		if (sie_get() == SIE_SSIE)
+			sie_ok_secondary++;
+		else
+			sie_bad_value = sie_get();
+		__atomic_store_n(&sie_turn, t + 1, __ATOMIC_RELEASE);
+		cpu_wake_all();
+	}
+	sie_set(0);
+}
+
+static void check_sie_per_hart(int target)
+{
+	unsigned long hart = cpu_hwid(target), bad = 0;
+	unsigned int ok = 0;
+	long r;
+
+	sie_set(SIE_SEIE);
+	r = cpu_start(target, sie_secondary, NULL);
+	for (unsigned int t = 0; r == SBI_SUCCESS && t < 2 * SIE_TURNS; t += 2) {
+		if (sie_get() == SIE_SEIE)
+			ok++;
+		else
+			bad = sie_get();
+		__atomic_store_n(&sie_turn, t + 1, __ATOMIC_RELEASE);
+		cpu_wake_all();
+		if (!wait_until(__atomic_load_n(&sie_turn, __ATOMIC_ACQUIRE) == t + 2, 2000))
+			break;
+	}
+	sie_set(0);
+	wait_until(hart_status(hart) == SBI_HSM_STATE_STOPPED, 2000);
+	report(r == SBI_SUCCESS && ok == SIE_TURNS && sie_ok_secondary == SIE_TURNS,
+	       "sie: each hart keeps its own enables across %u turns (boot hart %u, hart %lu %u; "
+	       "other values seen: 0x%lx, 0x%lx)",
+	       SIE_TURNS, ok, hart, sie_ok_secondary, bad, sie_bad_value);
 }
 
 void check_firmware(void)
