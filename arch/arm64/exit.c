@@ -242,12 +242,12 @@ static inline __attribute__((always_inline)) void fast_fold(struct vcpu *v)
 /* After an exit handled on the fast path: back into the guest at once, or
  * on to the run loop with next. The list registers are rebuilt here, as
  * the entry would, when they were folded back or the vCPU's own interrupts
- * changed (a write of its own, a device line): even on the way to the run
- * loop, whose sync after arm64_guest_enter then reads back just what was
- * put in (the guest has not run), not a second time what was folded. Then
- * what the run loop would look at before the next entry: a kick (a stop
- * kicks every vCPU of the VM, an interrupt made live for this vCPU kicks
- * it), an event due. */
+ * changed (a write of its own, a device line): so they always match the
+ * model again, also on the way to the run loop (whose sync after
+ * arm64_guest_enter then reads back just what was put in: the guest has
+ * not run). Then what the run loop would look at before the next entry: a
+ * kick (a stop kicks every vCPU of the VM, an interrupt made live for this
+ * vCPU kicks it), an event due. */
 static inline __attribute__((always_inline)) unsigned long
 fast_done(struct vcpu *v, enum vcpu_next next, unsigned long kind)
 {
@@ -264,7 +264,6 @@ fast_done(struct vcpu *v, enum vcpu_next next, unsigned long kind)
 unsigned long arm64_fast_irq(struct arm64_guest_regs *regs)
 {
 	struct vcpu *v = container_of(regs, struct vcpu, arch.regs);
-
 	enum vcpu_next next;
 
 	if (v->arch.hcr & HCR_VSE)
@@ -295,6 +294,8 @@ unsigned long arm64_fast_exit(struct arm64_guest_regs *regs)
 	 * SDEI completion restores x0-x17, PC and PSTATE only: the handler
 	 * kept x18-x30, live.) */
 	if (v->arch.regs_reset) {
+		if (v->arch.entry_work)
+			arm64_entry_flush(v);
 		v->arch.fast_next = next;
 		return GUEST_EXIT_SYNC | GUEST_EXIT_HANDLED | FAST_REGS_DONE;
 	}

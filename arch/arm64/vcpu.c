@@ -254,8 +254,8 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	}
 }
 
-/* One guest entry: a due SDEI event first, the emulated timer and the
- * vGIC's list registers, then the guest until it exits, and the exit. */
+/* The emulated timer and the vGIC's list registers, before an entry (the
+ * fast path's too). */
 void arm64_entry_flush(struct vcpu *v)
 {
 	v->arch.entry_work = false;
@@ -263,6 +263,8 @@ void arm64_entry_flush(struct vcpu *v)
 	vgic_flush(v);
 }
 
+/* One guest entry: a due SDEI event first, the emulated timer and the
+ * vGIC's list registers, then the guest until it exits, and the exit. */
 enum vcpu_next arch_vcpu_enter(struct vcpu *v)
 {
 	unsigned int kind;
