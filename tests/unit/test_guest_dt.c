@@ -14,15 +14,8 @@
 #include <tern/vm.h>
 #include <tern/vuart.h>
 #include "test.h"
+#include "vuart_test.h"
 
-static const struct plat_uart dt_host_pl011 = {
-	.kind = UART_PL011,
-	.base = 0x9000000,
-	.size = 0x1000,
-	.reg_io_width = 1,
-	.irq = { 0, 1, 4 },
-	.nr_irq_cells = 3,
-};
 
 /*
  * The test's own check that a tree is whole (Linux 6.1's libfdt has no
@@ -75,7 +68,7 @@ static void dt_vm_setup_uart(paddr_t base, uint64_t size, const char *name, cons
 
 	dt_vm_setup(base, size, name, cmdline);
 	dt_vm.id = 1; /* not VM 0: the console's input stays where it is */
-	CHECK_EQ(vuart_create(&dt_vm, &dt_host_pl011, &why), 0);
+	CHECK_EQ(vuart_create(&dt_vm, &unit_host_pl011, &why), 0);
 }
 
 static const char *get_str(const void *fdt, const char *path, const char *prop)
