@@ -3,84 +3,67 @@
  * entry format and three real geometries: arm64 4K with four levels, Sv39,
  * and Sv39x4 with its 16 KiB concatenated root. Tables are host memory
  * (physical address == host pointer), so ASan sees every table the walker
- * touches, leaks, or frees twice.
+ * touches, leaks, or frees twice. Here: the shared fixture, geometry,
+ * mapping and the RISC-V roots; unmapping and protecting in
+ * test_pgtable_unmap.c, random operations against a model in
+ * test_pgtable_model.c.
  */
 #include <stdlib.h>
 #include <tern/compiler.h>
 #include <tern/errno.h>
 #include <tern/pgtable.h>
+#include "pgtable_test.h"
 #include "test.h"
 
-#define KiB(x) ((uint64_t)(x) << 10)
-#define MiB(x) ((uint64_t)(x) << 20)
-#define GiB(x) ((uint64_t)(x) << 30)
+/* --- The fake entry format (pgtable_test.h) ------------------------------- */
 
-/* --- A fake entry format ---------------------------------------------------
- * bit 0 valid; bit 1 table above the last level, page at it (as on arm64);
- * bits 2..5 the PT_* bits; bits 12..47 the address. */
-#define F_VALID BIT(0)
-#define F_TABLE BIT(1)
-#define F_PROT_SHIFT 2
-#define F_PROT_MASK 0xfULL
-#define F_ADDR_MASK 0x0000fffffffff000ULL
-
-static pte_t fake_table(paddr_t next)
+pte_t fake_table(paddr_t next)
 {
 	return (next & F_ADDR_MASK) | F_TABLE | F_VALID;
 }
 
-static pte_t fake_leaf(paddr_t pa, unsigned int prot, bool last_level)
+pte_t fake_leaf(paddr_t pa, unsigned int prot, bool last_level)
 {
 	return (pa & F_ADDR_MASK) | ((pte_t)(prot & F_PROT_MASK) << F_PROT_SHIFT) |
 	       (last_level ? F_TABLE : 0) | F_VALID;
 }
 
-static bool fake_is_valid(pte_t pte)
+bool fake_is_valid(pte_t pte)
 {
 	return pte & F_VALID;
 }
 
-static bool fake_is_table(pte_t pte, bool last_level)
+bool fake_is_table(pte_t pte, bool last_level)
 {
 	return (pte & F_VALID) && (pte & F_TABLE) && !last_level;
 }
 
-static paddr_t fake_addr(pte_t pte)
+paddr_t fake_addr(pte_t pte)
 {
 	return pte & F_ADDR_MASK;
 }
 
-static unsigned int fake_prot(pte_t pte)
+unsigned int fake_prot(pte_t pte)
 {
 	return (pte >> F_PROT_SHIFT) & F_PROT_MASK;
 }
 
-static const struct pt_geometry geo_arm64_4k = {
+const struct pt_geometry geo_arm64_4k = {
 	.levels = 4, .page_shift = 12, .level_bits = 9, .root_bits = 9, .block_min_level = 1,
 };
-static const struct pt_geometry geo_sv39 = {
+const struct pt_geometry geo_sv39 = {
 	.levels = 3, .page_shift = 12, .level_bits = 9, .root_bits = 9, .block_min_level = 0,
 };
-static const struct pt_geometry geo_sv39x4 = {
+const struct pt_geometry geo_sv39x4 = {
 	.levels = 3, .page_shift = 12, .level_bits = 9, .root_bits = 11, .block_min_level = 0,
 };
 
-#define FAKE_FORMAT(g)                                                              \
-	{ .geo = (g), .table = fake_table, .leaf = fake_leaf, .is_valid = fake_is_valid, \
-	  .is_table = fake_is_table, .addr = fake_addr, .prot = fake_prot }
 
-static const struct pt_format fmt_arm64 = FAKE_FORMAT(&geo_arm64_4k);
-static const struct pt_format fmt_sv39 = FAKE_FORMAT(&geo_sv39);
-static const struct pt_format fmt_sv39x4 = FAKE_FORMAT(&geo_sv39x4);
+const struct pt_format fmt_arm64 = FAKE_FORMAT(&geo_arm64_4k);
+const struct pt_format fmt_sv39 = FAKE_FORMAT(&geo_sv39);
+const struct pt_format fmt_sv39x4 = FAKE_FORMAT(&geo_sv39x4);
 
 /* --- Tables in host memory, with a budget to simulate running out --------- */
-struct fake_mm {
-	long allocs;     /* successful allocations so far */
-	long live;       /* tables allocated and not freed */
-	int64_t bytes;   /* bytes allocated and not freed: catches size mismatches */
-	long fail_after; /* allocations that succeed before they fail; -1: never */
-	long misaligned; /* frees of a pointer not aligned to the size given */
-};
 
 static void *fake_alloc_table(void *ctx, size_t size, paddr_t *pa)
 {
@@ -116,13 +99,8 @@ static void *fake_phys_to_virt(void *ctx __unused, paddr_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
-struct fixture {
-	struct fake_mm mm;
-	struct pt_mm_ops ops;
-	struct pgtable pt;
-};
 
-static void setup(struct fixture *f, const struct pt_format *fmt)
+void setup(struct fixture *f, const struct pt_format *fmt)
 {
 	memset(f, 0, sizeof(*f));
 	f->mm.fail_after = -1;
@@ -133,7 +111,7 @@ static void setup(struct fixture *f, const struct pt_format *fmt)
 	CHECK_EQ(pt_init(&f->pt, fmt, &f->ops), 0);
 }
 
-static void teardown(struct fixture *f)
+void teardown(struct fixture *f)
 {
 	pt_destroy(&f->pt);
 	CHECK_EQ(f->mm.live, 0);
@@ -143,7 +121,7 @@ static void teardown(struct fixture *f)
 
 /* Pages of [va, va + size) (every step bytes) that do not translate to
  * pa + offset with prot. */
-static uint64_t mismatches(const struct pgtable *pt, uint64_t va, uint64_t size, paddr_t pa,
+uint64_t mismatches(const struct pgtable *pt, uint64_t va, uint64_t size, paddr_t pa,
 			   unsigned int prot, uint64_t step)
 {
 	uint64_t bad = 0;
@@ -160,7 +138,7 @@ static uint64_t mismatches(const struct pgtable *pt, uint64_t va, uint64_t size,
 }
 
 /* Pages of [va, va + size) that translate at all. */
-static uint64_t mapped_pages(const struct pgtable *pt, uint64_t va, uint64_t size)
+uint64_t mapped_pages(const struct pgtable *pt, uint64_t va, uint64_t size)
 {
 	uint64_t n = 0;
 
@@ -169,7 +147,7 @@ static uint64_t mapped_pages(const struct pgtable *pt, uint64_t va, uint64_t siz
 	return n;
 }
 
-static unsigned int level_of(const struct pgtable *pt, uint64_t va)
+unsigned int level_of(const struct pgtable *pt, uint64_t va)
 {
 	unsigned int level = 99;
 
@@ -401,249 +379,6 @@ TEST(pgtable_bad_arguments)
 	teardown(&f);
 }
 
-/* --- Unmapping and protecting --------------------------------------------- */
-
-TEST(pgtable_unmap_splits_block)
-{
-	struct fixture f;
-	uint64_t hole = GiB(1) + MiB(3) + KiB(4);
-	paddr_t pa;
-	unsigned int prot;
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, GiB(1), GiB(5), GiB(1), PT_RW | PT_DEVICE), 0);
-	CHECK_EQ(pt_unmap(&f.pt, hole, KiB(8)), 0);
-	CHECK_EQ(f.mm.allocs, 2 + 2); /* one level-2 and one level-3 table */
-
-	CHECK(!pt_lookup(&f.pt, hole, NULL, NULL, NULL));
-	CHECK(!pt_lookup(&f.pt, hole + KiB(4), NULL, NULL, NULL));
-	CHECK(pt_lookup(&f.pt, hole - 1, &pa, &prot, NULL));
-	CHECK_EQ(pa, GiB(5) + MiB(3) + KiB(4) - 1);
-	CHECK_EQ(prot, PT_RW | PT_DEVICE);
-	CHECK(pt_lookup(&f.pt, hole + KiB(8), &pa, NULL, NULL));
-	CHECK_EQ(pa, GiB(5) + MiB(3) + KiB(12));
-	/* Everything else still translates as before, in the largest leaves
-	 * the split allows. */
-	CHECK_EQ(mismatches(&f.pt, GiB(1), hole - GiB(1), GiB(5), PT_RW | PT_DEVICE, KiB(4)), 0);
-	CHECK_EQ(mismatches(&f.pt, hole + KiB(8), GiB(2) - hole - KiB(8), GiB(5) + MiB(3) + KiB(12),
-			    PT_RW | PT_DEVICE, KiB(4)), 0);
-	CHECK_EQ(level_of(&f.pt, GiB(1)), 2);
-	CHECK_EQ(level_of(&f.pt, GiB(1) + MiB(2)), 3);
-	CHECK_EQ(level_of(&f.pt, GiB(1) + MiB(4)), 2);
-	CHECK_EQ(level_of(&f.pt, GiB(2) - 1), 2);
-	teardown(&f);
-}
-
-TEST(pgtable_unmap_across_block_edges)
-{
-	struct fixture f;
-	uint64_t lo = GiB(1) + MiB(100) - KiB(4), hi = GiB(2) + MiB(300) + KiB(4);
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, GiB(1), GiB(1), GiB(2), PT_RW), 0);
-	CHECK_EQ(pt_unmap(&f.pt, lo, hi - lo), 0);
-	CHECK_EQ(mismatches(&f.pt, GiB(1), lo - GiB(1), GiB(1), PT_RW, KiB(4)), 0);
-	CHECK_EQ(mismatches(&f.pt, hi, GiB(3) - hi, hi, PT_RW, KiB(4)), 0);
-	CHECK_EQ(mapped_pages(&f.pt, lo, hi - lo), 0);
-	CHECK_EQ(level_of(&f.pt, lo - KiB(4)), 3);
-	CHECK_EQ(level_of(&f.pt, lo - MiB(2)), 2);
-	CHECK_EQ(level_of(&f.pt, hi), 3);
-	CHECK_EQ(level_of(&f.pt, hi + MiB(2)), 2);
-	teardown(&f);
-}
-
-TEST(pgtable_unmap_holes)
-{
-	struct fixture f;
-
-	setup(&f, &fmt_arm64);
-	/* Nothing mapped at all. */
-	CHECK_EQ(pt_unmap(&f.pt, 0, GiB(4)), 0);
-	CHECK_EQ(f.mm.allocs, 1);
-
-	CHECK_EQ(pt_map(&f.pt, KiB(4), KiB(4), KiB(4), PT_RW), 0);
-	CHECK_EQ(pt_map(&f.pt, MiB(2), MiB(2), MiB(2), PT_RW), 0);
-	CHECK_EQ(pt_map(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW), 0);
-	CHECK_EQ(pt_map(&f.pt, GiB(7) + KiB(8), 0, KiB(4), PT_R), 0);
-	CHECK_EQ(pt_unmap(&f.pt, 0, GiB(3)), 0);
-	CHECK_EQ(mapped_pages(&f.pt, 0, MiB(8)), 0);
-	CHECK(!pt_lookup(&f.pt, GiB(1), NULL, NULL, NULL));
-	CHECK(!pt_lookup(&f.pt, GiB(2) - 1, NULL, NULL, NULL));
-	CHECK(pt_lookup(&f.pt, GiB(7) + KiB(8), NULL, NULL, NULL));
-
-	/* Unmapped again: still fine. */
-	CHECK_EQ(pt_unmap(&f.pt, 0, GiB(3)), 0);
-	teardown(&f);
-}
-
-TEST(pgtable_protect_part_of_block)
-{
-	struct fixture f;
-	uint64_t va = MiB(2) + KiB(4);
-	unsigned int prot;
-	paddr_t pa;
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, MiB(2), GiB(3) + MiB(2), MiB(2), PT_RW), 0);
-	CHECK_EQ(pt_protect(&f.pt, va, KiB(8), PT_R), 0);
-	CHECK_EQ(mismatches(&f.pt, va, KiB(8), GiB(3) + va, PT_R, KiB(4)), 0);
-	CHECK_EQ(mismatches(&f.pt, MiB(2), KiB(4), GiB(3) + MiB(2), PT_RW, KiB(4)), 0);
-	CHECK_EQ(mismatches(&f.pt, va + KiB(8), MiB(2) - KiB(12), GiB(3) + va + KiB(8), PT_RW,
-			    KiB(4)), 0);
-	CHECK_EQ(level_of(&f.pt, va), 3);
-
-	/* The memory type stays: only permissions change. */
-	CHECK_EQ(pt_map(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW | PT_DEVICE), 0);
-	CHECK_EQ(pt_protect(&f.pt, GiB(1), MiB(4), PT_R), 0);
-	CHECK(pt_lookup(&f.pt, GiB(1) + MiB(1), &pa, &prot, NULL));
-	CHECK_EQ(pa, GiB(1) + MiB(1));
-	CHECK_EQ(prot, PT_R | PT_DEVICE);
-	CHECK(pt_lookup(&f.pt, GiB(1) + MiB(4), NULL, &prot, NULL));
-	CHECK_EQ(prot, PT_RW | PT_DEVICE);
-	CHECK_EQ(level_of(&f.pt, GiB(1)), 2);
-	teardown(&f);
-}
-
-TEST(pgtable_protect_same_prot_keeps_block)
-{
-	struct fixture f;
-	long allocs;
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW), 0);
-	allocs = f.mm.allocs;
-	CHECK_EQ(pt_protect(&f.pt, GiB(1) + KiB(4), KiB(4), PT_RW), 0);
-	CHECK_EQ(f.mm.allocs, allocs);
-	CHECK_EQ(level_of(&f.pt, GiB(1)), 1);
-
-	/* Whole block: rewritten in place, no split. */
-	CHECK_EQ(pt_protect(&f.pt, GiB(1), GiB(1), PT_RX), 0);
-	CHECK_EQ(f.mm.allocs, allocs);
-	CHECK_EQ(mismatches(&f.pt, GiB(1), GiB(1), GiB(1), PT_RX, MiB(2)), 0);
-	teardown(&f);
-}
-
-/* Like arm64 at EL2: no write-only, so W is encoded as RW. */
-static pte_t fake_leaf_w_implies_r(paddr_t pa, unsigned int prot, bool last_level)
-{
-	return fake_leaf(pa, prot & PT_W ? prot | PT_R : prot, last_level);
-}
-
-TEST(pgtable_protect_compares_encoded_entries)
-{
-	struct pt_format fmt = FAKE_FORMAT(&geo_arm64_4k);
-	struct fixture f;
-	long allocs;
-
-	fmt.leaf = fake_leaf_w_implies_r;
-	setup(&f, &fmt);
-	CHECK_EQ(pt_map(&f.pt, MiB(2), MiB(2), MiB(2), PT_RW), 0);
-	allocs = f.mm.allocs;
-	/* W alone encodes as the block already is: no split, no change. */
-	CHECK_EQ(pt_protect(&f.pt, MiB(2) + KiB(4), KiB(4), PT_W), 0);
-	CHECK_EQ(f.mm.allocs, allocs);
-	CHECK_EQ(level_of(&f.pt, MiB(2)), 2);
-	CHECK_EQ(mismatches(&f.pt, MiB(2), MiB(2), MiB(2), PT_RW, KiB(4)), 0);
-	teardown(&f);
-}
-
-TEST(pgtable_protect_skips_holes)
-{
-	struct fixture f;
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, KiB(4), KiB(4), KiB(4), PT_RW), 0);
-	CHECK_EQ(pt_map(&f.pt, KiB(16), KiB(16), KiB(4), PT_RW), 0);
-	CHECK_EQ(pt_protect(&f.pt, 0, MiB(4), PT_R), 0);
-	CHECK_EQ(mapped_pages(&f.pt, 0, MiB(4)), 2);
-	CHECK_EQ(mismatches(&f.pt, KiB(4), KiB(4), KiB(4), PT_R, KiB(4)), 0);
-	CHECK_EQ(mismatches(&f.pt, KiB(16), KiB(4), KiB(16), PT_R, KiB(4)), 0);
-	CHECK_EQ(pt_protect(&f.pt, GiB(100), GiB(1), PT_R), 0);
-	teardown(&f);
-}
-
-TEST(pgtable_remap_after_unmap)
-{
-	struct fixture f;
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, MiB(2), MiB(2), MiB(2), PT_RW), 0);
-	CHECK_EQ(pt_unmap(&f.pt, MiB(2), MiB(2)), 0);
-	CHECK(!pt_lookup(&f.pt, MiB(2), NULL, NULL, NULL));
-	CHECK_EQ(pt_map(&f.pt, MiB(2), MiB(4), MiB(2), PT_R), 0);
-	CHECK_EQ(level_of(&f.pt, MiB(2)), 2);
-	CHECK_EQ(mismatches(&f.pt, MiB(2), MiB(2), MiB(4), PT_R, KiB(4)), 0);
-
-	/* After a split the emptied table stays linked and is used again. */
-	CHECK_EQ(pt_unmap(&f.pt, MiB(2), KiB(4)), 0);
-	CHECK_EQ(pt_unmap(&f.pt, MiB(2), MiB(2)), 0);
-	CHECK_EQ(mapped_pages(&f.pt, MiB(2), MiB(2)), 0);
-	CHECK_EQ(pt_map(&f.pt, MiB(2), MiB(2), MiB(2), PT_RW), 0);
-	CHECK_EQ(mismatches(&f.pt, MiB(2), MiB(2), MiB(2), PT_RW, KiB(4)), 0);
-	teardown(&f);
-}
-
-/* --- Running out of memory ------------------------------------------------ */
-
-TEST(pgtable_map_out_of_memory_changes_nothing)
-{
-	uint64_t va = GiB(1) - MiB(2) - KiB(8), end = GiB(2) + MiB(2) + KiB(12);
-	long budget;
-
-	for (budget = 0; budget < 10; budget++) {
-		struct fixture f;
-		int ret;
-
-		setup(&f, &fmt_arm64);
-		/* Shares the level-1 table with the range below, nothing else. */
-		CHECK_EQ(pt_map(&f.pt, GiB(100), 0, KiB(4), PT_RW), 0);
-		f.mm.fail_after = f.mm.allocs + budget;
-		ret = pt_map(&f.pt, va, va, end - va, PT_RW);
-		if (ret == 0) {
-			teardown(&f);
-			break;
-		}
-		CHECK_EQ(ret, -E_NOMEM);
-		CHECK_EQ(f.mm.live, 4); /* what was taken is given back */
-		CHECK_EQ(mapped_pages(&f.pt, va, MiB(4)), 0);
-		CHECK_EQ(mapped_pages(&f.pt, GiB(2), MiB(4)), 0);
-		CHECK(!pt_lookup(&f.pt, GiB(1), NULL, NULL, NULL));
-		CHECK_EQ(mapped_pages(&f.pt, GiB(100), KiB(4)), 1);
-		teardown(&f);
-	}
-	/* Level 2 + level 3 below 1 GiB, level 2 + level 3 above 2 GiB. */
-	CHECK_EQ(budget, 4);
-}
-
-TEST(pgtable_unmap_and_protect_out_of_memory)
-{
-	struct fixture f;
-	uint64_t page = GiB(1) + MiB(7) + KiB(4);
-
-	setup(&f, &fmt_arm64);
-	CHECK_EQ(pt_map(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW), 0);
-
-	/* Splitting down to one page needs two tables; with one, nothing is
-	 * unmapped (the 1 GiB block may have been split into 2 MiB ones). */
-	f.mm.fail_after = f.mm.allocs + 1;
-	CHECK_EQ(pt_unmap(&f.pt, page, KiB(4)), -E_NOMEM);
-	CHECK_EQ(mismatches(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW, KiB(4)), 0);
-	CHECK_EQ(pt_protect(&f.pt, page, KiB(4), PT_R), -E_NOMEM);
-	CHECK_EQ(mismatches(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW, KiB(4)), 0);
-
-	/* A range whose two ends need splits in different blocks: the first
-	 * split succeeds, the second fails, the middle must stay mapped. */
-	f.mm.fail_after = f.mm.allocs + 1;
-	CHECK_EQ(pt_unmap(&f.pt, GiB(1) + MiB(20) + KiB(4), MiB(40)), -E_NOMEM);
-	CHECK_EQ(mismatches(&f.pt, GiB(1), GiB(1), GiB(1), PT_RW, KiB(4)), 0);
-
-	f.mm.fail_after = -1;
-	CHECK_EQ(pt_unmap(&f.pt, page, KiB(4)), 0);
-	CHECK(!pt_lookup(&f.pt, page, NULL, NULL, NULL));
-	CHECK_EQ(mapped_pages(&f.pt, GiB(1) + MiB(6), MiB(2)), 511);
-	teardown(&f);
-}
-
 /* --- RISC-V geometries ---------------------------------------------------- */
 
 TEST(pgtable_sv39_gigapage_at_root)
@@ -714,162 +449,6 @@ TEST(pgtable_destroy_frees_everything)
 	CHECK(!pt_lookup(&f.pt, KiB(4), NULL, NULL, NULL));
 	pt_destroy(&f.pt); /* twice is harmless */
 	teardown(&f);
-}
-
-/* --- Random operations against a model, with memory running out ---------- */
-
-#define MODEL_SPAN GiB(2)
-#define MODEL_PAGES (MODEL_SPAN >> 12)
-
-struct model {
-	paddr_t pa[MODEL_PAGES];
-	uint8_t prot[MODEL_PAGES]; /* 0: unmapped */
-};
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-/*
- * A range made of 4 KiB, 2 MiB and 1 GiB pieces, so that blocks form; or,
- * to poke into blocks and split them, a short one from a mapped page.
- */
-static void random_range(const struct model *m, bool poke, uint64_t *va, uint64_t *size)
-{
-	static const uint64_t grains[] = { KiB(4), MiB(2), GiB(1) };
-	uint64_t start_grain = grains[rng() % 3], len = 0;
-
-	if (poke) {
-		uint64_t page = rng() % MODEL_PAGES;
-
-		for (uint64_t n = 0; n < MODEL_PAGES && !m->prot[page]; n++)
-			page = (page + 1) % MODEL_PAGES;
-		*va = page << 12;
-		*size = MIN((1 + rng() % 1024) << 12, MODEL_SPAN - *va);
-		return;
-	}
-	*va = (rng() % (MODEL_SPAN / start_grain)) * start_grain;
-	if (rng() % 2 == 0)
-		*va += (rng() % 512) * KiB(4);
-	for (unsigned int n = 1 + rng() % 3; n; n--)
-		len += grains[rng() % 8 ? rng() % 2 : 2] * (1 + rng() % 3);
-	if (*va >= MODEL_SPAN)
-		*va = MODEL_SPAN - KiB(4);
-	*size = MIN(len, MODEL_SPAN - *va);
-}
-
-/* 0 map (half the time, so there is something to split), 1 unmap, 2 protect. */
-static unsigned int random_op(void)
-{
-	unsigned int r = rng() % 4;
-
-	return r < 2 ? 0 : r - 1;
-}
-
-/* Pages of [va, va + size), every step bytes, where the tables and the
- * model disagree. */
-static uint64_t model_mismatches(const struct pgtable *pt, const struct model *m, uint64_t va,
-				 uint64_t size, uint64_t step)
-{
-	uint64_t bad = 0;
-
-	for (uint64_t page = va >> 12; page < (va + size) >> 12; page += step >> 12) {
-		paddr_t pa;
-		unsigned int prot;
-		bool mapped = pt_lookup(pt, page << 12, &pa, &prot, NULL);
-
-		if (mapped != (m->prot[page] != 0) ||
-		    (mapped && (pa != m->pa[page] || prot != m->prot[page])))
-			bad++;
-	}
-	return bad;
-}
-
-static int model_apply(struct fixture *f, struct model *m, unsigned int op, uint64_t va,
-		       uint64_t size, paddr_t pa, unsigned int prot)
-{
-	uint64_t first = va >> 12, n = size >> 12, i;
-	int ret;
-
-	switch (op) {
-	case 0:
-		ret = pt_map(&f->pt, va, pa, size, prot);
-		for (i = 0; i < n && !m->prot[first + i]; i++)
-			;
-		if (i < n) {
-			CHECK_EQ(ret, -E_EXIST);
-			return ret;
-		}
-		if (ret)
-			return ret;
-		for (i = 0; i < n; i++) {
-			m->pa[first + i] = pa + (i << 12);
-			m->prot[first + i] = prot;
-		}
-		return 0;
-	case 1:
-		ret = pt_unmap(&f->pt, va, size);
-		if (!ret)
-			memset(&m->prot[first], 0, n);
-		return ret;
-	default:
-		ret = pt_protect(&f->pt, va, size, prot);
-		for (i = 0; !ret && i < n; i++)
-			if (m->prot[first + i])
-				m->prot[first + i] = prot;
-		return ret;
-	}
-}
-
-TEST(pgtable_random_against_model)
-{
-	static const unsigned int prots[] = { PT_R, PT_RW, PT_RX, PT_RWX };
-	struct model *m = calloc(1, sizeof(*m));
-	struct fixture f;
-	unsigned int ooms = 0;
-
-	setup(&f, &fmt_arm64);
-	for (unsigned int iter = 0; iter < 400 && m; iter++) {
-		unsigned int op = random_op(), prot = prots[rng() % 4];
-		uint64_t va, size, lo, hi;
-		/* Mostly keep pa congruent to va modulo 1 GiB, so blocks form. */
-		paddr_t pa = rng() % 4 ? GiB(1 + rng() % 8) : (1 + rng() % 100000) * KiB(4);
-		int ret;
-
-		/* Tables are never freed while linked, so start afresh now and
-		 * then, or everything ends up split into pages. */
-		if (iter % 40 == 0) {
-			teardown(&f);
-			setup(&f, &fmt_arm64);
-			memset(m, 0, sizeof(*m));
-		}
-		random_range(m, op != 0 && rng() % 2, &va, &size);
-		pa += va;
-		f.mm.fail_after = rng() % 3 == 0 ? f.mm.allocs + (long)(rng() % 3) : -1;
-		ret = model_apply(&f, m, op, va, size, pa, prot);
-		CHECK(ret == 0 || ret == -E_NOMEM || ret == -E_EXIST);
-		ooms += ret == -E_NOMEM;
-		/* Every page near both ends of the range, a sample of the rest;
-		 * every page of the span before starting afresh. */
-		lo = va >= MiB(4) ? va - MiB(4) : 0;
-		hi = MIN(va + MiB(4), MODEL_SPAN);
-		CHECK_EQ(model_mismatches(&f.pt, m, lo, hi - lo, KiB(4)), 0);
-		lo = va + size >= MiB(4) ? va + size - MiB(4) : 0;
-		hi = MIN(va + size + MiB(4), MODEL_SPAN);
-		CHECK_EQ(model_mismatches(&f.pt, m, lo, hi - lo, KiB(4)), 0);
-		CHECK_EQ(model_mismatches(&f.pt, m, 0, MODEL_SPAN, KiB(4) * 61), 0);
-		if (iter % 40 == 39)
-			CHECK_EQ(model_mismatches(&f.pt, m, 0, MODEL_SPAN, KiB(4)), 0);
-	}
-	CHECK(ooms > 0); /* the failure paths were taken */
-	teardown(&f);
-	free(m);
 }
 
 /* The tables set aside for a range (pt_tables_to_map) are exactly what
