@@ -87,6 +87,15 @@ sse_entry:
 1:	j	1b
 
 /*
+ * void sse_wfi(void): one WFI, at an address of its own, so that the event
+ * handler can tell it interrupted a hart just before that slept.
+ */
+	.globl sse_wfi
+sse_wfi:
+	wfi
+	ret
+
+/*
  * long sse_spin_a6a7(volatile long *flag, unsigned long out[2], long loops):
  * spin with a6/a7 holding known values until *flag is set (by a handler
  * that interrupts the loop) or loops run out; store a6/a7 as found to out.
