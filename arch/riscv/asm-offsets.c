@@ -15,6 +15,9 @@ void asm_offsets(void);
 void asm_offsets(void)
 {
 	DEFINE(PCPU_STACK_TOP, offsetof(struct pcpu, stack_top));
+	DEFINE(PCPU_HWID, offsetof(struct pcpu, hwid));
+	DEFINE(PCPU_ONLINE, offsetof(struct pcpu, online));
+	DEFINE(PCPUS_SIZE, sizeof(pcpus));
 	DEFINE(CPU_STACK_SIZE, STACK_SIZE);
 	DEFINE(PCPU_EMERGENCY_SP, offsetof(struct pcpu, arch.emergency_sp));
 	/*

@@ -63,6 +63,34 @@ primary_entry:
 	/* No interrupt may arrive before tern has a vector and a stack. */
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
+
+	/*
+	 * A hart tern is starting that the firmware sent here rather than to
+	 * the HART_START address (QEMU 7.2's OpenSBI 1.1 marks a hart started
+	 * before it writes its start address, and under host load the hart
+	 * can leave with the previous one, the kernel entry): running the boot
+	 * again would clear tern's bss under the harts already running. It is
+	 * the one riscv_starting names (a struct pcpu inside pcpus[], with its
+	 * hart id and not online yet), so it goes where HART_START would have
+	 * sent it. On the first boot riscv_starting is 0 (bss as loaded); only
+	 * plain loads, checked before each, so nothing here can fault.
+	 */
+	lla	t0, riscv_starting
+	ld	t1, 0(t0)
+	lla	t2, pcpus
+	bltu	t1, t2, 6f
+	li	t3, PCPUS_SIZE
+	add	t3, t2, t3
+	bgeu	t1, t3, 6f
+	andi	t3, t1, 7
+	bnez	t3, 6f
+	ld	t3, PCPU_HWID(t1)
+	bne	t3, a0, 6f
+	lbu	t3, PCPU_ONLINE(t1)
+	bnez	t3, 6f
+	mv	a1, t1
+	j	riscv_secondary_entry
+6:
 	mv	s1, a0				/* hart id */
 	mv	s2, a1				/* DTB */
 

@@ -4,8 +4,10 @@
  * (DBCN, or the legacy putchar of SBI v0.1) when there is no UART.
  */
 #include <stdatomic.h>
+#include <string.h>
 #include <generated/config.h>
 #include <tern/arch.h>
+#include <tern/bootargs.h>
 #include <tern/compiler.h>
 #include <tern/cpu.h>
 #include <tern/errno.h>
@@ -106,18 +108,30 @@ void sbi_send_ipi_all(void)
 	sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0, -1UL, 0);
 }
 
+struct pcpu *riscv_starting;
+
 int arch_start_cpu(struct pcpu *cpu, const struct platform *p)
 {
+	char arg[8];
+	uintptr_t entry = (uintptr_t)riscv_secondary_entry;
 	struct sbiret r;
 
 	if (!probed(&hsm_state, SBI_EXT_HSM))
 		return -E_NOTSUP;
+	/* tern.hart_entry=image: start it at tern's own first instruction,
+	 * as firmware does that sends a started hart to the kernel's entry
+	 * (QEMU 7.2's OpenSBI 1.1 can, under host load): head.S must then
+	 * still take it to its secondary entry. For testing that path. */
+	if (bootarg_get(p->bootargs, "tern.hart_entry", arg, sizeof(arg)) && !strcmp(arg, "image"))
+		entry = (uintptr_t)riscv_image_header;
+	/* CPUs start one at a time (core/smp.c waits for each). */
+	riscv_starting = cpu;
 	/* The new hart reads cpu (its stack_top) with its MMU off, through
 	 * whatever the firmware does in between: publish every store first.
 	 * tern runs identity mapped, so the entry's address is physical. */
 	atomic_thread_fence(memory_order_seq_cst);
-	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, (unsigned long)cpu->hwid,
-		      (unsigned long)riscv_secondary_entry, (unsigned long)cpu);
+	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, (unsigned long)cpu->hwid, entry,
+		      (unsigned long)cpu);
 	return sbi_error_to_errno(r.error);
 }
 
