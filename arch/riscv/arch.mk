@@ -25,6 +25,7 @@ arch-y := arch/riscv/head.S arch/riscv/vectors.S arch/riscv/trap.c \
 arch-y += arch/riscv/guest_entry.S
 arch-$(CONFIG_ARCH_HAS_GUESTS) += \
 	arch/riscv/vcpu.c \
+	arch/riscv/fence.c \
 	arch/riscv/exit.c \
 	arch/riscv/mmio_decode.c \
 	arch/riscv/guest_mem.c \

@@ -250,34 +250,6 @@ void riscv_vcpu_lower(struct vcpu *v, uint64_t bits)
 		vcpu_kick(v);
 }
 
-unsigned int riscv_vcpu_fence(struct vcpu *t, const struct riscv_fence_req *req)
-{
-	struct riscv_fence_req *f = &t->arch.fence;
-	unsigned int seq;
-
-	spin_lock(&t->arch.fence_lock);
-	seq = ++t->arch.fence_seq;
-	if (!seq)
-		seq = ++t->arch.fence_seq; /* 0 means "no request" to a waiter */
-	f->fence_i |= req->fence_i;
-	if (req->vma_all || (req->vma_pending && f->vma_pending)) {
-		/* Two ranges pending at once: one full flush covers both. */
-		f->vma_all = true;
-		f->vma_pending = false;
-	} else if (req->vma_pending && !f->vma_all) {
-		f->vma_pending = true;
-		f->vma_has_asid = req->vma_has_asid;
-		f->vma_start = req->vma_start;
-		f->vma_size = req->vma_size;
-		f->vma_asid = req->vma_asid;
-	}
-	atomic_store(&t->arch.fence_any, 1);
-	spin_unlock(&t->arch.fence_lock);
-	if (riscv_loaded_vcpu() != t)
-		vcpu_kick(t);
-	return seq;
-}
-
 /* Up to this many pages a ranged request is done page by page. */
 #define FENCE_PAGES_MAX 64
 
@@ -293,20 +265,15 @@ static void hfence_vvma_range(const struct riscv_fence_req *f)
 	}
 }
 
-/* Carry out fences others asked of this vCPU (loaded on this hart). */
-static void fences_apply(struct vcpu *v)
+/* Carry out fences others asked of this vCPU (loaded on this hart); the
+ * requests and their numbers are fence.c's. */
+void riscv_fences_apply(struct vcpu *v)
 {
 	struct riscv_fence_req f;
 	unsigned int seq;
 
-	if (!atomic_load_explicit(&v->arch.fence_any, memory_order_acquire))
+	if (!riscv_fences_take(v, &f, &seq))
 		return;
-	spin_lock(&v->arch.fence_lock);
-	atomic_store(&v->arch.fence_any, 0);
-	f = v->arch.fence;
-	seq = v->arch.fence_seq;
-	memset(&v->arch.fence, 0, sizeof(v->arch.fence));
-	spin_unlock(&v->arch.fence_lock);
 	if (f.fence_i)
 		__asm__ volatile("fence.i" : : : "memory");
 	if (f.vma_all) {
@@ -321,30 +288,7 @@ static void fences_apply(struct vcpu *v)
 			hfence_vvma_range(&f);
 		}
 	}
-	/* Done: a vCPU waiting in riscv_fence_wait may go on. */
-	atomic_store_explicit(&v->arch.fence_done, seq, memory_order_release);
-	arch_cpu_wake_all();
-}
-
-void riscv_fence_wait(struct vcpu *self, const unsigned int *seq)
-{
-	struct vm *vm = self->vm;
-
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *t = &vm->vcpus[i];
-
-		if (!seq[i] || t == self)
-			continue; /* self fences before it re-enters the guest */
-		for (;;) {
-			unsigned int done = atomic_load_explicit(&t->arch.fence_done,
-								 memory_order_acquire);
-
-			if ((int)(done - seq[i]) >= 0 || !__atomic_load_n(&t->running_on, __ATOMIC_ACQUIRE))
-				break;
-			fences_apply(self);
-			arch_cpu_relax();
-		}
-	}
+	riscv_fences_done(v, seq);
 }
 
 void riscv_vcpu_set_timer(struct vcpu *v, uint64_t deadline)
@@ -395,7 +339,7 @@ static void prepare_entry(struct vcpu *v)
 		csr_set(hvip, HVIP_VSEIP);
 	else
 		csr_clear(hvip, HVIP_VSEIP);
-	fences_apply(v);
+	riscv_fences_apply(v);
 	riscv_timer_program(deadline);
 	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 }

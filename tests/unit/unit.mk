@@ -33,9 +33,9 @@ OBJS := $(patsubst %.c,$(O)/%.o,$(UNIT_CORE) $(UNIT_ARCH) $(UNIT_TESTS)) \
 	$(patsubst %.c,$(O)/libfdt/%.o,$(LIBFDT_C))
 
 .PHONY: run build
-# Both binaries, and one summary line of their sums (scripts/test.sh counts it).
+# The three binaries, and one summary line of their sums (scripts/test.sh counts it).
 run: build
-	@sh tests/unit/riscv/run-all.sh $(O)/unit-tests $(RV_UNIT_BIN)
+	@sh tests/unit/riscv/run-all.sh $(O)/unit-tests $(RV_UNIT_BIN) $(RV_FENCE_BIN)
 
 build: $(O)/unit-tests $(DTBS)
 

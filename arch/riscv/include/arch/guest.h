@@ -65,10 +65,16 @@ struct vcpu *riscv_loaded_vcpu(void);
 /* Raise VS-level interrupt bits (hvip) of a vCPU from any hart. */
 void riscv_vcpu_raise(struct vcpu *v, uint64_t hvip_bits);
 void riscv_vcpu_lower(struct vcpu *v, uint64_t hvip_bits);
-/* Ask target to carry out a fence on its hart before it runs again; the
- * request's number, for riscv_fence_wait. */
+/* fence.c: ask target to carry out a fence on its hart before it runs
+ * again; the request's number, for riscv_fence_wait. */
 unsigned int riscv_vcpu_fence(struct vcpu *target, const struct riscv_fence_req *req);
-/* Return once every vCPU i of self's VM with seq[i] != 0 (seq has one
+/* fence.c: what others asked of v, merged, with the number of the last
+ * request taken (false: nothing asked); then, once carried out, done. */
+bool riscv_fences_take(struct vcpu *v, struct riscv_fence_req *req, unsigned int *seq);
+void riscv_fences_done(struct vcpu *v, unsigned int seq);
+/* vcpu.c: carry out on this hart what others asked of v (loaded here). */
+void riscv_fences_apply(struct vcpu *v);
+/* fence.c: return once every vCPU i of self's VM with seq[i] != 0 (seq has one
  * entry per vCPU) has carried out its request seq[i], or is out of the
  * guest (it does so before it next enters). Fences asked of self meanwhile
  * are done here, so two vCPUs fencing each other both go on. Bounded: a
