@@ -58,4 +58,15 @@ void unit_register(const struct unit_test *t);
 		}                                                                 \
 	} while (0)
 
+/* xorshift64* (Vigna): the random sequences the model tests replay, each
+ * from a state of its own so that one test's sequence never depends on
+ * another's. */
+static inline uint64_t unit_rng(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}
+
 #endif

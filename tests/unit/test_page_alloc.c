@@ -405,13 +405,6 @@ TEST(page_alloc_pages_alloc_zeroes_host_memory)
 
 static uint64_t alloc_rng_state = 0x243f6a8885a308d3ULL;
 
-static uint64_t alloc_rng(void)
-{
-	alloc_rng_state ^= alloc_rng_state >> 12;
-	alloc_rng_state ^= alloc_rng_state << 25;
-	alloc_rng_state ^= alloc_rng_state >> 27;
-	return alloc_rng_state * 0x2545f4914f6cdd1dULL;
-}
 
 TEST(page_alloc_random_against_model)
 {
@@ -431,14 +424,14 @@ TEST(page_alloc_random_against_model)
 	total = pool.total;
 
 	for (unsigned int iter = 0; iter < 20000; iter++) {
-		unsigned int slot = alloc_rng() % RAND_LIVE;
+		unsigned int slot = unit_rng(&alloc_rng_state) % RAND_LIVE;
 
 		if (live[slot].pages) {
 			pool_free(&pool, &acct, live[slot].pa, PAGES(live[slot].pages));
 			memset(&owned[(live[slot].pa - base) / PAGE_SIZE], 0, live[slot].pages);
 			live[slot].pages = 0;
 		} else {
-			uint64_t pages = 1 + alloc_rng() % 16, align = PAGE_SIZE << (alloc_rng() % 5);
+			uint64_t pages = 1 + unit_rng(&alloc_rng_state) % 16, align = PAGE_SIZE << (unit_rng(&alloc_rng_state) % 5);
 			paddr_t pa = pool_alloc(&pool, &acct, PAGES(pages), align);
 
 			if (pa) {

@@ -20,13 +20,6 @@ struct model {
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
 
 /*
  * A range made of 4 KiB, 2 MiB and 1 GiB pieces, so that blocks form; or,
@@ -35,22 +28,22 @@ static uint64_t rng(void)
 static void random_range(const struct model *m, bool poke, uint64_t *va, uint64_t *size)
 {
 	static const uint64_t grains[] = { KiB(4), MiB(2), GiB(1) };
-	uint64_t start_grain = grains[rng() % 3], len = 0;
+	uint64_t start_grain = grains[unit_rng(&rng_state) % 3], len = 0;
 
 	if (poke) {
-		uint64_t page = rng() % MODEL_PAGES;
+		uint64_t page = unit_rng(&rng_state) % MODEL_PAGES;
 
 		for (uint64_t n = 0; n < MODEL_PAGES && !m->prot[page]; n++)
 			page = (page + 1) % MODEL_PAGES;
 		*va = page << 12;
-		*size = MIN((1 + rng() % 1024) << 12, MODEL_SPAN - *va);
+		*size = MIN((1 + unit_rng(&rng_state) % 1024) << 12, MODEL_SPAN - *va);
 		return;
 	}
-	*va = (rng() % (MODEL_SPAN / start_grain)) * start_grain;
-	if (rng() % 2 == 0)
-		*va += (rng() % 512) * KiB(4);
-	for (unsigned int n = 1 + rng() % 3; n; n--)
-		len += grains[rng() % 8 ? rng() % 2 : 2] * (1 + rng() % 3);
+	*va = (unit_rng(&rng_state) % (MODEL_SPAN / start_grain)) * start_grain;
+	if (unit_rng(&rng_state) % 2 == 0)
+		*va += (unit_rng(&rng_state) % 512) * KiB(4);
+	for (unsigned int n = 1 + unit_rng(&rng_state) % 3; n; n--)
+		len += grains[unit_rng(&rng_state) % 8 ? unit_rng(&rng_state) % 2 : 2] * (1 + unit_rng(&rng_state) % 3);
 	if (*va >= MODEL_SPAN)
 		*va = MODEL_SPAN - KiB(4);
 	*size = MIN(len, MODEL_SPAN - *va);
@@ -59,7 +52,7 @@ static void random_range(const struct model *m, bool poke, uint64_t *va, uint64_
 /* 0 map (half the time, so there is something to split), 1 unmap, 2 protect. */
 static unsigned int random_op(void)
 {
-	unsigned int r = rng() % 4;
+	unsigned int r = unit_rng(&rng_state) % 4;
 
 	return r < 2 ? 0 : r - 1;
 }
@@ -128,10 +121,10 @@ TEST(pgtable_random_against_model)
 
 	setup(&f, &fmt_arm64);
 	for (unsigned int iter = 0; iter < 400 && m; iter++) {
-		unsigned int op = random_op(), prot = prots[rng() % 4];
+		unsigned int op = random_op(), prot = prots[unit_rng(&rng_state) % 4];
 		uint64_t va, size, lo, hi;
 		/* Mostly keep pa congruent to va modulo 1 GiB, so blocks form. */
-		paddr_t pa = rng() % 4 ? GiB(1 + rng() % 8) : (1 + rng() % 100000) * KiB(4);
+		paddr_t pa = unit_rng(&rng_state) % 4 ? GiB(1 + unit_rng(&rng_state) % 8) : (1 + unit_rng(&rng_state) % 100000) * KiB(4);
 		int ret;
 
 		/* Tables are never freed while linked, so start afresh now and
@@ -141,9 +134,9 @@ TEST(pgtable_random_against_model)
 			setup(&f, &fmt_arm64);
 			memset(m, 0, sizeof(*m));
 		}
-		random_range(m, op != 0 && rng() % 2, &va, &size);
+		random_range(m, op != 0 && unit_rng(&rng_state) % 2, &va, &size);
 		pa += va;
-		f.mm.fail_after = rng() % 3 == 0 ? f.mm.allocs + (long)(rng() % 3) : -1;
+		f.mm.fail_after = unit_rng(&rng_state) % 3 == 0 ? f.mm.allocs + (long)(unit_rng(&rng_state) % 3) : -1;
 		ret = model_apply(&f, m, op, va, size, pa, prot);
 		CHECK(ret == 0 || ret == -E_NOMEM || ret == -E_EXIST);
 		ooms += ret == -E_NOMEM;

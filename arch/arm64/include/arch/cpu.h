@@ -20,6 +20,8 @@ struct arch_pcpu {
 };
 
 #ifdef __aarch64__
+#include <arch/sysreg.h>
+
 struct pcpu;
 /* Entered at EL1 (a misconfigured QEMU) TPIDR_EL2 would UNDEF: until
  * core reports that, the boot CPU's pointer is here (cpu.c). */
@@ -30,14 +32,9 @@ extern struct pcpu *arm64_el1_this_cpu;
 #define ARCH_THIS_CPU_INLINE 1
 static inline struct pcpu *arch_this_cpu_inline(void)
 {
-	uint64_t el;
-	struct pcpu *cpu;
-
-	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
-	if (__builtin_expect(el != (2u << 2), 0))
+	if (__builtin_expect(!arm64_at_el2(), 0))
 		return arm64_el1_this_cpu;
-	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(cpu));
-	return cpu;
+	return (struct pcpu *)read_sysreg(tpidr_el2);
 }
 #endif
 

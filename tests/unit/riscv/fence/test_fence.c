@@ -33,11 +33,6 @@ void arch_cpu_wake_all(void)
 {
 }
 
-struct pcpu *arch_this_cpu(void)
-{
-	return &pcpus[0];
-}
-
 /* The target's hart is another thread: nothing is loaded "here". */
 struct vcpu *riscv_loaded_vcpu(void)
 {
